@@ -1,0 +1,182 @@
+// Package config loads the project file tfgate.yaml: environments, var files,
+// backends, enforcement overrides, policy dirs and exceptions. A missing file
+// means defaults; a malformed one is an error naming the file and line.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+)
+
+// FileName is the project config file looked up at the repository root.
+const FileName = "tfgate.yaml"
+
+// Environments known to tfgate, in order of growing enforcement.
+var Environments = []string{"dev", "staging", "production"}
+
+// Config is tfgate.yaml.
+type Config struct {
+	// Root is the directory holding tfgate.yaml (the repository root); every
+	// relative path below is relative to it. Not read from YAML.
+	Root string `yaml:"-"`
+	// Path of the file loaded, empty when defaults are used.
+	Path string `yaml:"-"`
+
+	TerraformDir string                  `yaml:"terraform_dir"` // default "terraform"
+	PolicyDirs   []string                `yaml:"policy_dirs"`   // added to the embedded policies
+	Environments map[string]*Environment `yaml:"environments"`
+	// Enforcement overrides: rule id -> env -> advisory|warn|deny.
+	Enforcement map[string]map[string]string `yaml:"enforcement"`
+	// Exceptions inline, and/or a file holding a list of them.
+	Exceptions     []Exception `yaml:"exceptions"`
+	ExceptionsFile string      `yaml:"exceptions_file"`
+}
+
+// Environment is one deployable environment.
+type Environment struct {
+	VarFiles []string `yaml:"var_files"` // default terraform/env/<env>.tfvars
+	// Backend for AWS mode: passed to `terraform init -backend-config`.
+	// Never put secrets here: credentials come from the AWS environment.
+	Backend map[string]string `yaml:"backend"`
+}
+
+// Exception waives one rule for resources matching an address glob until
+// Expires (YYYY-MM-DD, required).
+type Exception struct {
+	ID      string `yaml:"id"`
+	RuleID  string `yaml:"rule_id"`
+	Address string `yaml:"address"`
+	Reason  string `yaml:"reason"`
+	Owner   string `yaml:"owner"`
+	Expires string `yaml:"expires"`
+	// Line in the file it came from, for error messages.
+	Line int    `yaml:"-"`
+	File string `yaml:"-"`
+}
+
+// Load reads root/tfgate.yaml, or returns defaults when it does not exist.
+func Load(root string) (*Config, error) {
+	c := &Config{Root: root}
+	p := filepath.Join(root, FileName)
+	data, err := os.ReadFile(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		if err := decodeStrict(data, c); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		c.Path = p
+		if err := exceptionLines(data, p, c.Exceptions); err != nil {
+			return nil, err
+		}
+	}
+	c.defaults()
+	return c, nil
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	// An empty document decodes as io.EOF: that is a valid, empty config.
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+func (c *Config) defaults() {
+	if c.TerraformDir == "" {
+		c.TerraformDir = "terraform"
+	}
+	if c.Environments == nil {
+		c.Environments = map[string]*Environment{}
+	}
+	for _, e := range Environments {
+		if c.Environments[e] == nil {
+			c.Environments[e] = &Environment{}
+		}
+	}
+	for name, e := range c.Environments {
+		if len(e.VarFiles) == 0 {
+			e.VarFiles = []string{filepath.Join(c.TerraformDir, "env", name+".tfvars")}
+		}
+	}
+}
+
+// Env returns the named environment or an error listing the known ones.
+func (c *Config) Env(name string) (*Environment, error) {
+	if e, ok := c.Environments[name]; ok {
+		return e, nil
+	}
+	names := make([]string, 0, len(c.Environments))
+	for n := range c.Environments {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("unknown environment %q (known: %v)", name, names)
+}
+
+// LoadExceptions returns the inline exceptions plus those of ExceptionsFile.
+// An unreadable or malformed file is an error: the gate fails closed.
+func (c *Config) LoadExceptions() ([]Exception, error) {
+	out := append([]Exception(nil), c.Exceptions...)
+	for i := range out {
+		out[i].File = c.Path
+	}
+	if c.ExceptionsFile == "" {
+		return out, nil
+	}
+	p := c.ExceptionsFile
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(c.Root, p)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("exceptions file: %w", err)
+	}
+	var doc struct {
+		Exceptions []Exception `yaml:"exceptions"`
+	}
+	if err := decodeStrict(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	if err := exceptionLines(data, p, doc.Exceptions); err != nil {
+		return nil, err
+	}
+	return append(out, doc.Exceptions...), nil
+}
+
+// exceptionLines records the line of each exception in the YAML source.
+func exceptionLines(data []byte, path string, ex []Exception) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(root.Content) == 0 {
+		return nil
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != "exceptions" {
+			continue
+		}
+		seq := m.Content[i+1]
+		for j, n := range seq.Content {
+			if j < len(ex) {
+				ex[j].Line = n.Line
+				ex[j].File = path
+			}
+		}
+	}
+	return nil
+}

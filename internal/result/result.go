@@ -1,0 +1,176 @@
+// Package result is the data model of a gate verdict. It is shared by the
+// policy engine (which produces findings), the source mapper (which adds
+// file:line), the gate (which decides) and the reporters (which render), so
+// it depends on nothing but the standard library.
+package result
+
+import "time"
+
+// SchemaVersion is the version of the JSON result shape. Bump it on any
+// incompatible change: CI pipelines parse this document.
+const SchemaVersion = "1"
+
+// Verdict is the outcome of a gate run.
+type Verdict string
+
+const (
+	Pass Verdict = "pass"
+	Warn Verdict = "warn"
+	Fail Verdict = "fail"
+)
+
+// Enforcement is what a finding does to the verdict in one environment.
+type Enforcement string
+
+const (
+	Advisory Enforcement = "advisory" // reported, never affects the verdict
+	Warning  Enforcement = "warn"     // verdict warn (fail with --strict)
+	Deny     Enforcement = "deny"     // verdict fail
+)
+
+// Severity of a rule, independent of environment.
+type Severity string
+
+const (
+	Low      Severity = "low"
+	Medium   Severity = "medium"
+	High     Severity = "high"
+	Critical Severity = "critical"
+)
+
+// Finding is one rule firing on one resource.
+type Finding struct {
+	RuleID      string      `json:"rule_id"`
+	Title       string      `json:"title,omitempty"`
+	Address     string      `json:"address"`
+	Type        string      `json:"resource_type,omitempty"`
+	Attribute   string      `json:"attribute,omitempty"` // the attribute the rule looked at, e.g. "multi_az"
+	Enforcement Enforcement `json:"enforcement"`
+	Severity    Severity    `json:"severity"`
+	Message     string      `json:"message"`
+	Remediation string      `json:"remediation,omitempty"`
+	Docs        []string    `json:"docs,omitempty"`
+	// Unknown is true when the rule could not decide because a value is
+	// only known after apply; such a finding is never a silent pass.
+	Unknown bool `json:"unknown,omitempty"`
+
+	// Source location, filled by internal/source; paths relative to the repo root.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// VarFile/VarLine point at the tfvars assignment that set the offending
+	// value, when it came from a variable.
+	VarFile string `json:"var_file,omitempty"`
+	VarLine int    `json:"var_line,omitempty"`
+
+	// Waived is set when an active exception covers the finding; a waived
+	// finding does not affect the verdict but is always reported.
+	Waived    bool   `json:"waived,omitempty"`
+	Exception string `json:"exception,omitempty"` // the id of the exception that waived it
+}
+
+// ExceptionStatus of a configured exception after a run.
+type ExceptionStatus string
+
+const (
+	ExceptionActive   ExceptionStatus = "active"
+	ExceptionExpiring ExceptionStatus = "expiring" // active, expires within 14 days
+	ExceptionExpired  ExceptionStatus = "expired"  // no longer applies
+	ExceptionUnused   ExceptionStatus = "unused"   // active but matched nothing
+)
+
+// Exception as reported: the configured waiver and what it did in this run.
+type Exception struct {
+	ID      string          `json:"id"`
+	RuleID  string          `json:"rule_id"`
+	Address string          `json:"address"` // glob
+	Reason  string          `json:"reason"`
+	Owner   string          `json:"owner"`
+	Expires string          `json:"expires"` // YYYY-MM-DD
+	Status  ExceptionStatus `json:"status"`
+	UsedBy  []string        `json:"used_by,omitempty"` // addresses it waived
+}
+
+// PlanSummary counts the plan's changes; Destroys lists deleted or replaced
+// addresses, which reports show first.
+type PlanSummary struct {
+	Add      int      `json:"add"`
+	Change   int      `json:"change"`
+	Destroy  int      `json:"destroy"`
+	Replace  int      `json:"replace"`
+	Destroys []string `json:"destroys,omitempty"`
+}
+
+// Summary counts findings by effect.
+type Summary struct {
+	Total    int `json:"total"`
+	Deny     int `json:"deny"`
+	Warn     int `json:"warn"`
+	Advisory int `json:"advisory"`
+	Unknown  int `json:"unknown"`
+	Waived   int `json:"waived"`
+}
+
+// Rule is the metadata of one policy rule, for reports (SARIF rules,
+// `policy list`).
+type Rule struct {
+	ID          string                 `json:"id"`
+	Title       string                 `json:"title"`
+	Description string                 `json:"description,omitempty"`
+	Severity    Severity               `json:"severity"`
+	Enforcement map[string]Enforcement `json:"enforcement"` // env -> enforcement
+	Remediation string                 `json:"remediation,omitempty"`
+	Docs        []string               `json:"docs,omitempty"`
+	Package     string                 `json:"package,omitempty"`
+}
+
+// Result is the whole verdict document (`--output json`).
+type Result struct {
+	SchemaVersion string      `json:"schema_version"`
+	Verdict       Verdict     `json:"verdict"`
+	Environment   string      `json:"environment"`
+	Strict        bool        `json:"strict,omitempty"`
+	Findings      []Finding   `json:"findings"`
+	Exceptions    []Exception `json:"exceptions"`
+	Summary       Summary     `json:"summary"`
+	Plan          PlanSummary `json:"plan"`
+	PlanSHA256    string      `json:"plan_sha256,omitempty"`
+	PolicyHash    string      `json:"policy_hash,omitempty"`
+	ToolVersion   string      `json:"tfgate_version,omitempty"`
+	Time          time.Time   `json:"time"`
+	// Rules evaluated in this run (not serialised in the JSON result; SARIF
+	// and `policy list` use it).
+	Rules []Rule `json:"-"`
+}
+
+// Decide computes Summary and Verdict from Findings. Waived findings count
+// only as waived; unknown findings count by their enforcement like any other.
+func (r *Result) Decide() {
+	var s Summary
+	for _, f := range r.Findings {
+		s.Total++
+		if f.Unknown {
+			s.Unknown++
+		}
+		if f.Waived {
+			s.Waived++
+			continue
+		}
+		switch f.Enforcement {
+		case Deny:
+			s.Deny++
+		case Warning:
+			s.Warn++
+		default:
+			s.Advisory++
+		}
+	}
+	r.Summary = s
+	switch {
+	case s.Deny > 0, r.Strict && s.Warn > 0:
+		r.Verdict = Fail
+	case s.Warn > 0:
+		r.Verdict = Warn
+	default:
+		r.Verdict = Pass
+	}
+}
