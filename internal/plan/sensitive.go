@@ -1,0 +1,231 @@
+package plan
+
+import "encoding/json"
+
+// Sensitive is the placeholder that replaces every sensitive value.
+const Sensitive = "(sensitive)"
+
+// redactSensitive replaces, in place, every value the plan marks sensitive
+// and returns the raw values so they can be scrubbed from any text:
+//   - resource changes and drift: before/after under before_sensitive/after_sensitive;
+//   - planned_values and prior_state: resources' values under sensitive_values,
+//     outputs with sensitive=true;
+//   - output_changes: before/after under their sensitive masks;
+//   - root variables declared sensitive (variables[*].value), and the
+//     defaults of sensitive variables in configuration (root and modules).
+func redactSensitive(obj map[string]any) []string {
+	c := &collector{seen: map[string]bool{}}
+	for _, key := range []string{"resource_changes", "resource_drift"} {
+		list, _ := obj[key].([]any)
+		for _, v := range list {
+			rc, _ := v.(map[string]any)
+			if ch, ok := rc["change"].(map[string]any); ok {
+				c.change(ch)
+			}
+		}
+	}
+	if oc, ok := obj["output_changes"].(map[string]any); ok {
+		for _, v := range oc {
+			if ch, ok := v.(map[string]any); ok {
+				c.change(ch)
+			}
+		}
+	}
+	if pv, ok := obj["planned_values"].(map[string]any); ok {
+		c.values(pv)
+	}
+	if ps, ok := obj["prior_state"].(map[string]any); ok {
+		if vals, ok := ps["values"].(map[string]any); ok {
+			c.values(vals)
+		}
+	}
+	cfg, _ := obj["configuration"].(map[string]any)
+	root, _ := cfg["root_module"].(map[string]any)
+	sensitiveVars := c.configModule(root)
+	if vars, ok := obj["variables"].(map[string]any); ok {
+		for name, v := range vars {
+			vv, ok := v.(map[string]any)
+			if !ok || !sensitiveVars[name] {
+				continue
+			}
+			if val, ok := vv["value"]; ok && val != nil {
+				vv["value"] = c.take(val)
+			}
+		}
+	}
+	return c.out
+}
+
+type collector struct {
+	out  []string
+	seen map[string]bool
+}
+
+// take collects every leaf of v and returns the placeholder.
+func (c *collector) take(v any) any {
+	if v == nil {
+		return nil
+	}
+	c.collect(v)
+	return Sensitive
+}
+
+func (c *collector) collect(v any) {
+	switch x := v.(type) {
+	case string:
+		c.add(x)
+	case json.Number:
+		c.add(x.String())
+	case map[string]any:
+		for _, e := range x {
+			c.collect(e)
+		}
+	case []any:
+		for _, e := range x {
+			c.collect(e)
+		}
+	}
+}
+
+// minSecretLen: shorter sensitive values are still replaced in the policy
+// input, but scrubbing them from free text would mangle ordinary words.
+const minSecretLen = 4
+
+func (c *collector) add(s string) {
+	if len(s) < minSecretLen || s == Sensitive || c.seen[s] {
+		return
+	}
+	c.seen[s] = true
+	c.out = append(c.out, s)
+}
+
+// mask applies a Terraform sensitivity mask (true, or an object/array of
+// masks mirroring the value) to v and returns the redacted value.
+func (c *collector) mask(v, m any) any {
+	switch mm := m.(type) {
+	case bool:
+		if mm {
+			return c.take(v)
+		}
+	case map[string]any:
+		if vv, ok := v.(map[string]any); ok {
+			for k, sub := range mm {
+				if e, ok := vv[k]; ok {
+					vv[k] = c.mask(e, sub)
+				}
+			}
+		}
+	case []any:
+		if vv, ok := v.([]any); ok {
+			for i, sub := range mm {
+				if i < len(vv) {
+					vv[i] = c.mask(vv[i], sub)
+				}
+			}
+		}
+	}
+	return v
+}
+
+func (c *collector) change(ch map[string]any) {
+	for _, pair := range [][2]string{{"before", "before_sensitive"}, {"after", "after_sensitive"}} {
+		if m, ok := ch[pair[1]]; ok {
+			if v, ok := ch[pair[0]]; ok {
+				ch[pair[0]] = c.mask(v, m)
+			}
+		}
+	}
+}
+
+// values handles planned_values / prior_state.values: outputs and modules.
+func (c *collector) values(vals map[string]any) {
+	if outs, ok := vals["outputs"].(map[string]any); ok {
+		for _, v := range outs {
+			o, _ := v.(map[string]any)
+			if s, _ := o["sensitive"].(bool); s {
+				if val, ok := o["value"]; ok {
+					o["value"] = c.take(val)
+				}
+			}
+		}
+	}
+	if rm, ok := vals["root_module"].(map[string]any); ok {
+		c.stateModule(rm)
+	}
+}
+
+func (c *collector) stateModule(m map[string]any) {
+	res, _ := m["resources"].([]any)
+	for _, v := range res {
+		r, _ := v.(map[string]any)
+		if mask, ok := r["sensitive_values"]; ok {
+			if val, ok := r["values"]; ok {
+				r["values"] = c.mask(val, mask)
+			}
+		}
+	}
+	kids, _ := m["child_modules"].([]any)
+	for _, v := range kids {
+		if k, ok := v.(map[string]any); ok {
+			c.stateModule(k)
+		}
+	}
+}
+
+// configModule redacts defaults of sensitive variables in a configuration
+// module (and its module calls) and returns the sensitive variable names of
+// this module.
+func (c *collector) configModule(m map[string]any) map[string]bool {
+	names := map[string]bool{}
+	if m == nil {
+		return names
+	}
+	if vars, ok := m["variables"].(map[string]any); ok {
+		for name, v := range vars {
+			vv, _ := v.(map[string]any)
+			if s, _ := vv["sensitive"].(bool); s {
+				names[name] = true
+				if d, ok := vv["default"]; ok && d != nil {
+					vv["default"] = c.take(d)
+				}
+			}
+		}
+	}
+	if outs, ok := m["outputs"].(map[string]any); ok {
+		for _, v := range outs {
+			o, _ := v.(map[string]any)
+			if s, _ := o["sensitive"].(bool); s {
+				if ex, ok := o["expression"].(map[string]any); ok {
+					if cv, ok := ex["constant_value"]; ok && cv != nil {
+						ex["constant_value"] = c.take(cv)
+					}
+				}
+			}
+		}
+	}
+	calls, _ := m["module_calls"].(map[string]any)
+	for _, v := range calls {
+		call, _ := v.(map[string]any)
+		if mod, ok := call["module"].(map[string]any); ok {
+			c.configModule(mod)
+		}
+	}
+	return names
+}
+
+// scrubStrings rewrites every string in v (in place for maps and slices).
+func scrubStrings(v any, f func(string) string) any {
+	switch x := v.(type) {
+	case string:
+		return f(x)
+	case map[string]any:
+		for k, e := range x {
+			x[k] = scrubStrings(e, f)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = scrubStrings(e, f)
+		}
+	}
+	return v
+}
