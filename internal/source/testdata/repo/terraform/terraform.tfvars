@@ -1,0 +1,2 @@
+project  = "default-project"
+multi_az = true
