@@ -145,7 +145,7 @@ func TestAnnotateVarFiles(t *testing.T) {
 		{RuleID: "RDS-003", Address: "aws_db_instance.main", Attribute: "backup_retention_period"}, // through a local
 		{RuleID: "RDS-001", Address: "aws_db_instance.main", Attribute: "deletion_protection"},     // expression of one var
 		{RuleID: "S3-004", Address: `module.assets["a"].aws_s3_bucket_versioning.this`, Attribute: "versioning_configuration.status"},
-		{RuleID: "RDS-002", Address: "module.db.aws_db_instance.replica", Attribute: "multi_az"}, // module input, object member
+		{RuleID: "RDS-002", Address: "module.db.aws_db_instance.replica", Attribute: "multi_az"},  // module input, object member
 		{RuleID: "S3-001", Address: `module.assets["a"].aws_s3_bucket.this`, Attribute: "bucket"}, // template of two vars
 		{RuleID: "ECR-001", Address: `aws_ecr_repository.app["api"]`, Attribute: "encryption_configuration.encryption_type"},
 		{RuleID: "X-1", Address: "aws_not.here"},
