@@ -1,0 +1,250 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/saprism/tfgate/internal/result"
+)
+
+// canaries are the secret values planted in testdata/sensitive.json.
+var canaries = []string{
+	"CANARY-not-a-real-secret-123",
+	"CANARY-output-not-a-real-secret-456",
+	"CANARY-ssm-not-a-real-secret-789",
+	"CANARY-old-not-a-real-secret-321",
+	"CANARY-tag-not-a-real-secret-000",
+	"CANARY-list-not-a-real-secret-654",
+	"CANARY-default-not-a-real-secret-987",
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, data, want string
+	}{
+		{"empty", "", "empty plan file"},
+		{"blank", " \n\t", "empty plan file"},
+		{"not json", "Terraform will perform the following actions", "not a Terraform plan JSON"},
+		{"syntax error names line", "{\n\"format_version\": \"1.2\",\n oops}", "line 3"},
+		{"array", `[1,2]`, "top level is an array"},
+		{"trailing", `{"format_version":"1.2"} {}`, "trailing data"},
+		{"no format version", `{"terraform_version":"1.11.0"}`, "no format_version"},
+		{"format 0.x", `{"format_version":"0.2"}`, `unsupported plan format_version "0.2"`},
+		{"format 2.x", `{"format_version":"2.0"}`, `unsupported plan format_version "2.0"`},
+		{"format garbage", `{"format_version":"1.x"}`, "invalid Terraform plan"},
+		{"resource_changes not list", `{"format_version":"1.2","resource_changes":{}}`, "invalid Terraform plan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Parse([]byte(tt.data), "testdata/x.json")
+			if err == nil {
+				t.Fatalf("Parse succeeded (%d changes), want error containing %q", len(p.Raw.ResourceChanges), tt.want)
+			}
+			if !strings.Contains(err.Error(), "testdata/x.json") || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q: want the file name and %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.json"))
+	if err == nil || !strings.Contains(err.Error(), "nope.json") {
+		t.Fatalf("err = %v, want one naming nope.json", err)
+	}
+}
+
+func TestLoadHashesBytesAsRead(t *testing.T) {
+	p, err := Load("testdata/actions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile("testdata/actions.json")
+	if !bytes.Equal(p.JSON, data) {
+		t.Fatal("JSON is not the bytes as read")
+	}
+	sum := sha256.Sum256(data)
+	if p.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Fatalf("SHA256 = %q", p.SHA256)
+	}
+	q, err := Parse(append(append([]byte{}, data...), ' '), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.SHA256 == p.SHA256 {
+		t.Fatal("different bytes, same hash")
+	}
+}
+
+func TestActionsAndSummary(t *testing.T) {
+	p, err := Load("testdata/actions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"aws_s3_bucket.new":                "create",
+		"aws_s3_bucket.logs":               "update",
+		"aws_s3_bucket.old":                "delete",
+		"aws_db_instance.main":             "replace",
+		"aws_lb.web":                       "replace",
+		"aws_vpc.main":                     "no-op",
+		"data.aws_caller_identity.current": "read",
+		"aws_ecr_repository.gone":          "forget",
+	}
+	got := map[string]string{}
+	for _, v := range p.Input["resource_changes"].([]any) {
+		rc := v.(map[string]any)
+		got[rc["address"].(string)] = rc["action"].(string)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("actions\n got %v\nwant %v", got, want)
+	}
+	wantSum := result.PlanSummary{Add: 3, Change: 1, Destroy: 3, Replace: 2,
+		Destroys: []string{"aws_s3_bucket.old", "aws_db_instance.main", "aws_lb.web"}}
+	if !reflect.DeepEqual(p.Summary, wantSum) {
+		t.Fatalf("summary\n got %+v\nwant %+v", p.Summary, wantSum)
+	}
+}
+
+func TestResourcesByTypeShareObjects(t *testing.T) {
+	p, err := Load("testdata/actions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byType := p.Input["resources_by_type"].(map[string]any)
+	buckets := byType["aws_s3_bucket"].([]any)
+	if len(buckets) != 3 {
+		t.Fatalf("aws_s3_bucket: %d changes, want 3", len(buckets))
+	}
+	if len(byType["aws_caller_identity"].([]any)) != 1 {
+		t.Fatal("data sources missing from resources_by_type")
+	}
+	// Same object as in resource_changes, with its action.
+	rc0 := p.Input["resource_changes"].([]any)[0].(map[string]any)
+	b0 := buckets[0].(map[string]any)
+	b0["probe"] = true
+	if rc0["probe"] != true {
+		t.Fatal("resources_by_type holds copies, not the resource_changes objects")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"create"}, "create"},
+		{[]string{"delete", "create"}, "replace"},
+		{[]string{"create", "delete"}, "replace"},
+		{[]string{"no-op"}, "no-op"},
+		{nil, "unknown"},
+		{[]string{"delete", "delete"}, "unknown"},
+		{[]string{"explode"}, "unknown"},
+	}
+	for _, tt := range tests {
+		if got := Classify(tt.in); got != tt.want {
+			t.Errorf("Classify(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSetGate(t *testing.T) {
+	p, err := Load("testdata/actions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.Input["tfgate"]; !ok {
+		t.Fatal("no default tfgate key")
+	}
+	p.SetGate("production", []string{"aws_s3_bucket.old"})
+	want := map[string]any{"environment": "production", "allow_destroy": []any{"aws_s3_bucket.old"}}
+	if !reflect.DeepEqual(p.Input["tfgate"], want) {
+		t.Fatalf("tfgate = %v", p.Input["tfgate"])
+	}
+}
+
+func TestInputIsOPAValue(t *testing.T) {
+	p, err := Load("testdata/sensitive.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetGate("dev", []string{"a.b"})
+	v, err := ast.InterfaceToValue(p.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Integers stay integers (json.Number), not 20.0.
+	ref := ast.MustParseRef(`x.resource_changes[0].change.after.allocated_storage`)
+	got, err := v.Find(ref[1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != "20" {
+		t.Fatalf("allocated_storage = %s", got)
+	}
+}
+
+func TestSensitiveValuesReplaced(t *testing.T) {
+	p, err := Load("testdata/sensitive.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := json.Marshal(p.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range canaries {
+		if bytes.Contains(in, []byte(c)) {
+			t.Errorf("policy input contains canary %s", c)
+		}
+	}
+	rc := p.Input["resource_changes"].([]any)
+	after := rc[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"password", after["password"], Sensitive},
+		{"nested tag", after["tags"].(map[string]any)["Secret"], Sensitive},
+		{"non-sensitive tag kept", after["tags"].(map[string]any)["Name"], "app"},
+		{"non-sensitive kept", after["multi_az"], true},
+		{"ssm before", rc[1].(map[string]any)["change"].(map[string]any)["before"].(map[string]any)["value"], Sensitive},
+		{"list element", rc[2].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)["list"].([]any)[1], Sensitive},
+		{"list element kept", rc[2].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)["list"].([]any)[0], "public"},
+		{"variable", p.Input["variables"].(map[string]any)["db_password"].(map[string]any)["value"], Sensitive},
+		{"plain variable kept", p.Input["variables"].(map[string]any)["environment"].(map[string]any)["value"], "production"},
+		{"output", p.Input["output_changes"].(map[string]any)["api_token"].(map[string]any)["after"], Sensitive},
+	}
+	for _, tt := range tests {
+		if !reflect.DeepEqual(tt.got, tt.want) {
+			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+	// The JSON-encoded container definitions still name the variable, so a
+	// rule can flag a plaintext secret without seeing it.
+	cd := rc[2].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)["container_definitions"].(string)
+	if !strings.Contains(cd, "DB_PASSWORD") || !json.Valid([]byte(cd)) {
+		t.Errorf("container_definitions mangled: %s", cd)
+	}
+	// The raw bytes are kept for hashing only.
+	if !bytes.Contains(p.JSON, []byte(canaries[0])) {
+		t.Error("raw JSON was modified")
+	}
+	if p.Redactor.Len() < len(canaries) {
+		t.Errorf("redactor knows %d values, want >= %d", p.Redactor.Len(), len(canaries))
+	}
+	for _, c := range canaries {
+		if got := p.Redactor.Redact("error: value " + c + " rejected"); strings.Contains(got, c) {
+			t.Errorf("Redact kept %s: %s", c, got)
+		}
+	}
+}
