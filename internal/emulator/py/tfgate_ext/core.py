@@ -1,0 +1,335 @@
+"""Middleware and registries shared by tfgate's moto extensions.
+
+Extensions plug in three ways:
+  * @handles(service, op, ...)      answer an operation moto lacks (JSON/query protocols: the
+                                    operation comes from X-Amz-Target or Action);
+  * @handles_rest(service, method, path_regex, op)  the same for REST protocols;
+  * @after(service, op, ...)        rewrite moto's answer (e.g. timestamps, dropped attributes).
+A handler returns a (status, headers, body) triple, or None to let moto answer.
+State kept by extensions lives in module dicts cleared by @on_reset hooks, so
+POST /moto-api/reset empties it together with moto's own backends.
+"""
+
+import io
+import json
+import re
+import threading
+import time
+import traceback
+from urllib.parse import parse_qs
+
+EXTENSIONS = []
+_HANDLERS = {}
+_REST = []
+_AFTER = {}
+_RESET_HOOKS = []
+_INVENTORY = []
+LOCK = threading.RLock()
+
+ACCOUNT_ID = "123456789012"
+
+
+def extension(name):
+    EXTENSIONS.append(name)
+
+
+def handles(service, *ops):
+    def deco(fn):
+        for op in ops:
+            _HANDLERS[(service, op)] = fn
+        return fn
+
+    return deco
+
+
+def handles_rest(service, method, pattern, op):
+    rx = re.compile(pattern + r"/?$")
+
+    def deco(fn):
+        _REST.append((service, method, rx, op, fn))
+        return fn
+
+    return deco
+
+
+def after(service, *ops):
+    def deco(fn):
+        for op in ops:
+            _AFTER.setdefault((service, op), []).append(fn)
+        return fn
+
+    return deco
+
+
+def on_reset(fn):
+    _RESET_HOOKS.append(fn)
+    return fn
+
+
+def inventory(fn):
+    """fn() -> iterable of (service, type, id) for resources an extension stores itself."""
+    _INVENTORY.append(fn)
+    return fn
+
+
+class Request:
+    def __init__(self, environ):
+        self.environ = environ
+        self.method = environ.get("REQUEST_METHOD", "GET")
+        self.path = environ.get("PATH_INFO", "")
+        self.query = parse_qs(environ.get("QUERY_STRING", ""))
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        self.body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(self.body)
+        self.service, self.region = _signing_scope(environ.get("HTTP_AUTHORIZATION", ""))
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        self.op = target.rsplit(".", 1)[1] if "." in target else ""
+        if not self.op:
+            form = {}
+            ctype = environ.get("CONTENT_TYPE", "")
+            if ctype.startswith("application/x-www-form-urlencoded"):
+                form = parse_qs(self.body.decode("utf-8", "replace"))
+            self.form = form
+            action = (form.get("Action") or self.query.get("Action") or [""])[0]
+            self.op = action
+        else:
+            self.form = {}
+        self._json = None
+
+    def json(self):
+        if self._json is None:
+            try:
+                self._json = json.loads(self.body.decode("utf-8") or "{}")
+            except ValueError:
+                self._json = {}
+        return self._json
+
+    def param(self, name, default=None):
+        """Query-protocol parameter (first value)."""
+        return (self.form.get(name) or [default])[0]
+
+
+def _signing_scope(auth):
+    # "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/logs/aws4_request, ..."
+    m = re.search(r"Credential=[^/]+/\d+/([^/]+)/([^/]+)/aws4_request", auth)
+    if not m:
+        return "", "us-east-1"
+    return m.group(2).lower(), m.group(1)
+
+
+def json_response(data, status=200, content_type="application/x-amz-json-1.1"):
+    return status, [("Content-Type", content_type)], json.dumps(data, default=str).encode()
+
+
+def json_error(code, message, status=400):
+    return (
+        status,
+        [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", code)],
+        json.dumps({"__type": code, "message": message, "Message": message}).encode(),
+    )
+
+
+_STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
+                404: "Not Found", 409: "Conflict", 500: "Internal Server Error",
+                501: "Not Implemented"}
+
+
+def _camel(snake):
+    return "".join(p[:1].upper() + p[1:] for p in snake.split("_"))
+
+
+class Middleware:
+    def __init__(self, app, request_log=""):
+        self.app = app
+        self.request_log = request_log
+        self._log_lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        req = Request(environ)
+        status, headers, body = self.handle(req)
+        if self.request_log:
+            self._log(req, status)
+        start_response("%d %s" % (status, _STATUS_TEXT.get(status, "")), headers)
+        return [body]
+
+    def _log(self, req, status):
+        line = json.dumps({"t": round(time.time(), 3), "service": req.service, "op": req.op,
+                           "method": req.method, "path": req.path, "status": status})
+        with self._log_lock:
+            with open(self.request_log, "a") as f:
+                f.write(line + "\n")
+
+    def handle(self, req):
+        if req.path == "/tfgate/health":
+            return json_response({"ok": True, "extensions": EXTENSIONS}, content_type="application/json")
+        if req.path == "/tfgate/resources":
+            return json_response({"resources": list_resources()}, content_type="application/json")
+
+        try:
+            fn = _HANDLERS.get((req.service, req.op))
+            if fn is None:
+                for service, method, rx, op, rfn in _REST:
+                    if service == req.service and method == req.method:
+                        m = rx.match(req.path)
+                        if m:
+                            req.op = op
+                            req.match = m
+                            fn = rfn
+                            break
+            if fn is not None:
+                with LOCK:
+                    out = fn(req)
+                if out is not None:
+                    return out
+            status, headers, body = self._moto(req)
+            if req.path.startswith("/moto-api/reset") and req.method == "POST":
+                with LOCK:
+                    # moto dropped every backend; they are rebuilt (and snapshotted) on next use.
+                    del _BACKENDS[:]
+                    _BASELINE.clear()
+                    for hook in _RESET_HOOKS:
+                        hook()
+            for afn in _AFTER.get((req.service, req.op), []):
+                with LOCK:
+                    status, headers, body = afn(req, status, headers, body)
+            return status, headers, body
+        except NotImplementedError as exc:
+            return self._not_implemented(req, str(exc))
+        except _UnknownService:
+            return self._not_implemented(req, "")
+
+    def _not_implemented(self, req, detail):
+        op = req.op
+        if not op:
+            m = re.search(r"The (\w+) action has not been implemented", detail)
+            op = _camel(m.group(1)) if m else "%s %s" % (req.method, req.path)
+        service = req.service or "unknown-service"
+        msg = "%s %s is not implemented by the local emulator" % (service, op)
+        if detail and detail not in msg:
+            msg += " (moto: %s)" % detail
+        return (
+            501,
+            [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "NotImplemented")],
+            json.dumps({"__type": "NotImplemented", "message": msg}).encode(),
+        )
+
+    def _moto(self, req):
+        environ = req.environ
+        environ["wsgi.input"] = io.BytesIO(req.body)
+        if req.service and not req.path.startswith("/moto-api"):
+            host = self.app.infer_service_region_host(environ, req.path)
+            if host is not None and self.app.get_backend_for_host(host) is None:
+                raise _UnknownService()
+            environ["wsgi.input"] = io.BytesIO(req.body)
+        captured = {}
+
+        def sr(status, headers, exc_info=None):
+            captured["status"] = int(status.split(" ", 1)[0])
+            captured["headers"] = list(headers)
+            return lambda data: None
+
+        it = self.app(environ, sr)
+        try:
+            body = b"".join(it)
+        finally:
+            if hasattr(it, "close"):
+                it.close()
+        headers = [(k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"]
+        return captured.get("status", 500), headers, body
+
+
+class _UnknownService(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Inventory: what the emulator holds beyond the defaults every fresh backend creates (default VPC,
+# AWS-managed IAM policies, ...). A snapshot of each backend's models is taken right after the
+# backend is built (first use, or reset); anything not in it was created by a client.
+
+_BACKENDS = []  # (service, account, region, backend)
+_BASELINE = {}  # id(backend) -> {id(model): model}
+
+
+def _walk(obj, out, depth=0):
+    from moto.core.common_models import BaseModel
+
+    if depth > 5:
+        return
+    if isinstance(obj, BaseModel):
+        out[id(obj)] = obj
+        return
+    if isinstance(obj, dict):
+        for v in list(obj.values()):
+            _walk(v, out, depth + 1)
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        for v in list(obj):
+            _walk(v, out, depth + 1)
+
+
+def _models_of(backend):
+    out = {}
+    for v in list(vars(backend).values()):
+        _walk(v, out)
+    return out
+
+
+def _snapshot(backend):
+    _BASELINE[id(backend)] = _models_of(backend)
+
+
+def install_backend_hooks():
+    from moto.core.base_backend import AccountSpecificBackend, BaseBackend
+
+    orig_getitem = AccountSpecificBackend.__getitem__
+
+    def getitem(self, region_name):
+        key = "aws" if region_name == "global" else region_name
+        fresh = key not in self.keys()
+        backend = orig_getitem(self, region_name)
+        if fresh:
+            _BACKENDS.append((self.service_name, self.account_id, key, backend))
+            _snapshot(backend)
+        return backend
+
+    AccountSpecificBackend.__getitem__ = getitem
+
+    orig_reset = BaseBackend.reset
+
+    def reset(self):
+        orig_reset(self)
+        _snapshot(self)
+
+    BaseBackend.reset = reset
+
+
+_ID_ATTRS = ("arn", "id", "identifier", "name", "db_instance_identifier", "key_id", "physical_resource_id")
+
+
+def _ident(model):
+    for attr in _ID_ATTRS:
+        try:
+            v = getattr(model, attr, None)
+        except Exception:
+            continue
+        if isinstance(v, str) and v:
+            return v
+    return "(unnamed)"
+
+
+def list_resources():
+    out = []
+    for service, account, region, backend in list(_BACKENDS):
+        base = _BASELINE.get(id(backend), {})
+        for mid, model in _models_of(backend).items():
+            if mid in base:
+                continue
+            out.append({"service": service, "region": region, "type": type(model).__name__,
+                        "id": _ident(model)})
+    for fn in _INVENTORY:
+        for service, typ, ident in fn():
+            out.append({"service": service, "region": "", "type": typ, "id": ident})
+    return out
