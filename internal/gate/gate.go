@@ -123,6 +123,11 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		return nil, err
 	}
 
+	if o.VarFiles == nil && o.Config != nil {
+		if e, err := o.Config.Env(o.Env); err == nil {
+			o.VarFiles = e.VarFiles
+		}
+	}
 	if err := annotate(o, p, findings); err != nil {
 		return nil, err
 	}
@@ -195,7 +200,7 @@ func overrides(c *config.Config) map[string]map[string]string {
 }
 
 // sourceDir returns the repo root and Terraform dir for source mapping, or
-// ok=false when unknown.
+// ok=false when unknown (no config and no SourceDir, or the dir is absent).
 func sourceDir(o Options) (root, dir string, ok bool) {
 	if o.NoSource {
 		return "", "", false
@@ -206,7 +211,11 @@ func sourceDir(o Options) (root, dir string, ok bool) {
 	}
 	switch {
 	case o.SourceDir != "":
-		dir = o.SourceDir
+		abs, err := filepath.Abs(o.SourceDir)
+		if err != nil {
+			return "", "", false
+		}
+		dir = abs
 	case o.Config != nil:
 		dir = filepath.Join(root, o.Config.TerraformDir)
 	default:
@@ -214,6 +223,9 @@ func sourceDir(o Options) (root, dir string, ok bool) {
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return "", "", false
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
 	}
 	return root, dir, true
 }

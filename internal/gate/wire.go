@@ -3,11 +3,13 @@ package gate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/source"
 )
 
 // The policy and source packages are wired here (temporary stubs until
@@ -24,6 +26,18 @@ func applyExceptions(f []result.Finding, ex []config.Exception, now time.Time) (
 	return f, nil, nil
 }
 
+// annotate adds file:line to findings. A configuration that does not parse
+// is an error (Terraform would not have planned it either); an unknown
+// configuration dir only means no locations.
 func annotate(o Options, p *plan.Plan, f []result.Finding) error {
+	root, dir, ok := sourceDir(o)
+	if !ok || len(f) == 0 {
+		return nil
+	}
+	ix, err := source.Load(root, dir)
+	if err != nil {
+		return fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	}
+	ix.Annotate(f, p.Raw, o.VarFiles)
 	return nil
 }
