@@ -1,0 +1,142 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/saprism/tfgate/internal/result"
+)
+
+// textReporter is the terminal format: plan summary with destroys first,
+// findings grouped by enforcement, exceptions, and one verdict line last
+// (the line a CI log reader looks for).
+type textReporter struct{ color bool }
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+func (t textReporter) paint(code, s string) string {
+	if !t.color || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+var groupNames = [...]string{"DENY", "WARN", "ADVISORY", "WAIVED"}
+
+func (t textReporter) groupColor(g group) string {
+	return [...]string{ansiRed, ansiYellow, ansiCyan, ansiDim}[g]
+}
+
+func (t textReporter) Report(w io.Writer, r *result.Result) error {
+	b := bufio.NewWriter(w)
+	env := r.Environment
+	if env == "" {
+		env = "(no environment)"
+	}
+	fmt.Fprintf(b, "%s %s\n", t.paint(ansiBold, "tfgate"), env)
+	fmt.Fprintf(b, "Plan: %s.\n", planLine(r.Plan))
+	for _, a := range r.Plan.Destroys {
+		fmt.Fprintf(b, "  %s %s\n", t.paint(ansiRed, "destroy"), a)
+	}
+
+	var groups [4][]result.Finding
+	for _, f := range r.Findings {
+		g := groupOf(f)
+		groups[g] = append(groups[g], f)
+	}
+	for g, fs := range groups {
+		if len(fs) == 0 {
+			continue
+		}
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold+t.groupColor(group(g)), fmt.Sprintf("%s (%d)", groupNames[g], len(fs))))
+		for _, f := range fs {
+			t.finding(b, group(g), f)
+		}
+	}
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(b, "\nNo findings.\n")
+	}
+
+	if len(r.Exceptions) > 0 {
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold, "EXCEPTIONS"))
+		for _, e := range r.Exceptions {
+			label := exceptionLabel(e)
+			code := ""
+			switch e.Status {
+			case result.ExceptionExpired:
+				code = ansiRed
+			case result.ExceptionExpiring:
+				code = ansiYellow
+			case result.ExceptionUnused:
+				code = ansiDim
+			}
+			fmt.Fprintf(b, "  %-8s %s  %s %s  expires %s  owner %s\n",
+				t.paint(code, label), e.ID, e.RuleID, e.Address, e.Expires, orNone(e.Owner))
+			if e.Reason != "" {
+				fmt.Fprintf(b, "           reason: %s\n", oneLine(e.Reason))
+			}
+			if len(e.UsedBy) > 0 {
+				fmt.Fprintf(b, "           waived: %s\n", strings.Join(e.UsedBy, ", "))
+			}
+		}
+	}
+
+	verdict := strings.ToUpper(string(r.Verdict))
+	code := map[result.Verdict]string{result.Fail: ansiRed, result.Warn: ansiYellow, result.Pass: ansiGreen}[r.Verdict]
+	strict := ""
+	if r.Strict {
+		strict = ", strict"
+	}
+	fmt.Fprintf(b, "\n%s: %s (%s%s)\n", t.paint(ansiBold+code, verdict), countsLine(r.Summary), env, strict)
+	return b.Flush()
+}
+
+func (t textReporter) finding(b *bufio.Writer, g group, f result.Finding) {
+	sev := string(f.Severity)
+	if sev == "" {
+		sev = "unrated"
+	}
+	head := fmt.Sprintf("  %s  %s  [%s]", t.paint(ansiBold, f.RuleID), f.Address, sev)
+	if f.Unknown {
+		head += " " + t.paint(ansiYellow, "[unknown until apply]")
+	}
+	if g == groupWaived {
+		head += fmt.Sprintf(" waived by %s (%s)", orNone(f.Exception), f.Enforcement)
+	}
+	fmt.Fprintln(b, head)
+	fmt.Fprintf(b, "      %s\n", oneLine(f.Message))
+	if loc := location(f.File, f.Line); loc != "" {
+		at := "at " + loc
+		if v := location(f.VarFile, f.VarLine); v != "" {
+			at += " (value set at " + v + ")"
+		}
+		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, at))
+	} else if v := location(f.VarFile, f.VarLine); v != "" {
+		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, "value set at "+v))
+	}
+	if f.Remediation != "" && g != groupWaived {
+		fmt.Fprintf(b, "      fix: %s\n", oneLine(f.Remediation))
+	}
+}
+
+// oneLine keeps a multi-line message on its finding's indentation.
+func oneLine(s string) string {
+	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n        ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
