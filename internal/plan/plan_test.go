@@ -248,3 +248,24 @@ func TestSensitiveValuesReplaced(t *testing.T) {
 		}
 	}
 }
+
+func TestSensitiveInDriftDeferredAndState(t *testing.T) {
+	const c = "CANARY-drift-not-a-real-secret-111"
+	ch := `{"actions":["update"],"before":{"p":"` + c + `"},"after":{"p":"` + c + `"},"after_unknown":{},"before_sensitive":{"p":true},"after_sensitive":{"p":true}}`
+	doc := `{"format_version":"1.2",
+	 "resource_drift":[{"address":"a.b","mode":"managed","type":"a","name":"b","change":` + ch + `}],
+	 "deferred_changes":[{"reason":"provider_config_unknown","resource_change":{"address":"a.c","mode":"managed","type":"a","name":"c","change":` + ch + `}}],
+	 "prior_state":{"format_version":"1.0","values":{"outputs":{"o":{"sensitive":true,"value":"` + c + `"}},
+	   "root_module":{"resources":[{"address":"a.b","mode":"managed","type":"a","name":"b","values":{"p":"` + c + `","q":"kept"},"sensitive_values":{"p":true}}]}}}}`
+	p, err := Parse([]byte(doc), "drift.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := json.Marshal(p.Input)
+	if bytes.Contains(in, []byte(c)) {
+		t.Fatalf("policy input contains the canary: %s", in)
+	}
+	if !bytes.Contains(in, []byte(`"q":"kept"`)) {
+		t.Fatal("non-sensitive state value lost")
+	}
+}

@@ -7,7 +7,7 @@ const Sensitive = "(sensitive)"
 
 // redactSensitive replaces, in place, every value the plan marks sensitive
 // and returns the raw values so they can be scrubbed from any text:
-//   - resource changes and drift: before/after under before_sensitive/after_sensitive;
+//   - resource changes, drift and deferred changes: before/after under before_sensitive/after_sensitive;
 //   - planned_values and prior_state: resources' values under sensitive_values,
 //     outputs with sensitive=true;
 //   - output_changes: before/after under their sensitive masks;
@@ -22,6 +22,15 @@ func redactSensitive(obj map[string]any) []string {
 			if ch, ok := rc["change"].(map[string]any); ok {
 				c.change(ch)
 			}
+		}
+	}
+	// Deferred changes (Terraform 1.8+) wrap a resource change.
+	deferred, _ := obj["deferred_changes"].([]any)
+	for _, v := range deferred {
+		d, _ := v.(map[string]any)
+		rc, _ := d["resource_change"].(map[string]any)
+		if ch, ok := rc["change"].(map[string]any); ok {
+			c.change(ch)
 		}
 	}
 	if oc, ok := obj["output_changes"].(map[string]any); ok {
