@@ -1,0 +1,36 @@
+# METADATA
+# title: SSM Parameter Store
+# description: Secrets in Parameter Store are SecureString.
+package tfgate.aws.ssm
+
+import rego.v1
+
+import data.tfgate.lib
+
+secret_parameter(rc) if lib.secret_name(lib.after(rc, "name"))
+
+secret_parameter(rc) if lib.secret_name(rc.name)
+
+secret_parameter(rc) if regex.match(`(?i)(secret|password|token|credential|api_key|private_key|database_url)`, lib.after(rc, "name"))
+
+# METADATA
+# title: Secret parameters are SecureString
+# description: Parameters holding secrets (keys, passwords, tokens, connection strings) are SecureString, encrypted with KMS.
+# related_resources:
+#   - https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html
+# custom:
+#   id: SSM-001
+#   severity: critical
+#   enforcement: {dev: advisory, staging: warn, production: deny}
+#   remediation: Set type = "SecureString" (and key_id for a customer managed key).
+secure_string contains f if {
+	some v in secure_string_violations
+	f := lib.finding(rego.metadata.rule(), v)
+}
+
+secure_string_violations contains v if {
+	some rc in lib.live("aws_ssm_parameter")
+	secret_parameter(rc)
+	lib.after(rc, "type") != "SecureString"
+	v := lib.violation(rc, "type", sprintf("%s: secret parameter must be a SecureString (type = %v)", [rc.address, lib.after(rc, "type")]))
+}

@@ -1,0 +1,104 @@
+# METADATA
+# title: WAF
+# description: Every internet-facing ALB sits behind a WAFv2 web ACL with rate limiting and AWS managed rules.
+package tfgate.aws.waf
+
+import rego.v1
+
+import data.tfgate.aws.alb
+import data.tfgate.lib
+
+internet_facing contains rc if {
+	some rc in alb.albs
+	lib.after(rc, "internal") != true
+}
+
+associated(lb) if {
+	some a in lib.live("aws_wafv2_web_acl_association")
+	lib.links(a, "resource_arn", lb, "arn")
+}
+
+# METADATA
+# title: WAF web ACL associated with every internet-facing ALB
+# description: Internet-facing load balancers have an aws_wafv2_web_acl_association (matched by ARN, or by reference when the ARN is unknown until apply).
+# related_resources:
+#   - https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
+# custom:
+#   id: WAF-001
+#   severity: critical
+#   enforcement: {dev: advisory, staging: warn, production: deny}
+#   remediation: Add an aws_wafv2_web_acl_association with resource_arn = the ALB's arn.
+association contains f if {
+	some v in association_violations
+	f := lib.finding(rego.metadata.rule(), v)
+}
+
+association_violations contains v if {
+	some lb in internet_facing
+	not associated(lb)
+	v := lib.violation(lb, "internal", sprintf("%s: internet-facing load balancer has no WAF web ACL association", [lb.address]))
+}
+
+acls := lib.live("aws_wafv2_web_acl")
+
+has_statement(acl, kind) if {
+	some r in lib.after(acl, "rule")
+	some st in r.statement
+	count(object.get(st, kind, [])) > 0
+}
+
+# METADATA
+# title: WAF web ACL has a rate-based rule
+# description: A rate-based rule throttles floods from a single client IP.
+# related_resources:
+#   - https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+# custom:
+#   id: WAF-002
+#   severity: high
+#   enforcement: {dev: advisory, staging: warn, production: deny}
+#   remediation: Add a rule with a rate_based_statement (limit, aggregate_key_type = "IP").
+rate_rule contains f if {
+	some v in rate_rule_violations
+	f := lib.finding(rego.metadata.rule(), v)
+}
+
+rate_rule_violations contains v if {
+	some acl in acls
+	lib.known(acl, "rule")
+	not has_statement(acl, "rate_based_statement")
+	v := lib.violation(acl, "rule", sprintf("%s: web ACL has no rate-based rule", [acl.address]))
+}
+
+rate_rule_violations contains v if {
+	some acl in acls
+	lib.unknown(acl, "rule")
+	v := lib.unknown_violation(acl, "rule")
+}
+
+# METADATA
+# title: WAF web ACL uses AWS managed rule groups
+# description: AWS managed rule groups (e.g. AWSManagedRulesCommonRuleSet) cover the OWASP top risks.
+# related_resources:
+#   - https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html
+# custom:
+#   id: WAF-003
+#   severity: high
+#   enforcement: {dev: advisory, staging: warn, production: deny}
+#   remediation: Add rules with managed_rule_group_statement for AWSManagedRulesCommonRuleSet and AWSManagedRulesKnownBadInputsRuleSet.
+managed_rules contains f if {
+	some v in managed_rules_violations
+	f := lib.finding(rego.metadata.rule(), v)
+}
+
+managed_rules_violations contains v if {
+	some acl in acls
+	lib.known(acl, "rule")
+	not has_statement(acl, "managed_rule_group_statement")
+	v := lib.violation(acl, "rule", sprintf("%s: web ACL has no AWS managed rule group", [acl.address]))
+}
+
+managed_rules_violations contains v if {
+	some acl in acls
+	lib.unknown(acl, "rule")
+	v := lib.unknown_violation(acl, "rule")
+}
