@@ -8,15 +8,15 @@ import (
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/plan"
+	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
 	"github.com/saprism/tfgate/internal/source"
 )
 
-// The policy and source packages are wired here (temporary stubs until
-// they land; the gate fails closed meanwhile).
+// The policy and source packages are wired here.
 
 func newEngine(ctx context.Context, dirs []string, over map[string]map[string]string) (Engine, error) {
-	return nil, errors.New("policy engine not available in this build")
+	return policy.New(ctx, policy.Options{ExtraDirs: dirs, Overrides: over})
 }
 
 func applyExceptions(f []result.Finding, ex []config.Exception, now time.Time) ([]result.Finding, []result.Exception, error) {

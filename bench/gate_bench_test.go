@@ -1,0 +1,66 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/saprism/tfgate/bench/gen"
+	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/gate"
+	"github.com/saprism/tfgate/internal/policy"
+)
+
+// benchConfig has one exception per kind of generated violation, so the
+// exception matching runs on every finding.
+func benchConfig() *config.Config {
+	c := &config.Config{Root: ".", TerraformDir: "does-not-exist", Environments: map[string]*config.Environment{"production": {}, "dev": {}}}
+	c.Exceptions = []config.Exception{
+		{ID: "bench-logs", RuleID: "LOG-001", Address: "module.svc[*].aws_cloudwatch_log_group.*", Reason: "bench", Owner: "bench", Expires: "2099-01-01"},
+		{ID: "bench-unused", RuleID: "RDS-001", Address: "aws_db_instance.none", Reason: "bench", Owner: "bench", Expires: "2099-01-01"},
+	}
+	return c
+}
+
+// BenchmarkGate measures one whole gate run on a generated plan: plan
+// parse and normalisation, policy evaluation of the full embedded library
+// (compiled once, outside the loop, as in one tfgate process), exceptions
+// and the verdict. Source mapping is off: the plan has no .tf files.
+func BenchmarkGate(b *testing.B) {
+	ctx := context.Background()
+	eng, err := policy.New(ctx, policy.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	for _, n := range sizes {
+		data := gen.Plan(n)
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var findings int
+			for b.Loop() {
+				res, err := gate.Run(ctx, gate.Options{
+					Config: benchConfig(), Env: "production", PlanJSON: data, PlanName: "generated",
+					Engine: eng, Now: now, NoSource: true,
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				findings = len(res.Findings)
+			}
+			b.ReportMetric(float64(findings), "findings")
+		})
+	}
+}
+
+// BenchmarkPolicyCompile measures policy.New: parse and compile the
+// embedded library once, the fixed cost of every tfgate process.
+func BenchmarkPolicyCompile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policy.New(context.Background(), policy.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
