@@ -58,13 +58,19 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure"`
 	Skipped   *junitSkipped `xml:"skipped"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	SystemOut *junitCDATA   `xml:"system-out"`
+}
+
+// junitCDATA keeps multi-line text readable in the file (chardata would
+// escape every newline).
+type junitCDATA struct {
+	Text string `xml:",cdata"`
 }
 
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"`
 }
 
 type junitSkipped struct {
@@ -153,18 +159,17 @@ func junitCaseOf(rule, addr string, fs []result.Finding, strict bool) junitCase 
 	body := strings.Join(text, "\n\n")
 	switch {
 	case failing:
-		c.Failure = &junitFailure{Message: fs[0].Message, Type: string(fs[0].Enforcement), Text: body}
 		for _, f := range fs {
 			if !f.Waived && (f.Enforcement == result.Deny || strict && f.Enforcement == result.Warning) {
-				c.Failure.Message, c.Failure.Type = f.Message, string(f.Enforcement)
+				c.Failure = &junitFailure{Message: f.Message, Type: string(f.Enforcement), Text: body}
 				break
 			}
 		}
 	case waived:
 		c.Skipped = &junitSkipped{Message: "waived by exception " + fs[0].Exception}
-		c.SystemOut = body
+		c.SystemOut = &junitCDATA{body}
 	default:
-		c.SystemOut = body
+		c.SystemOut = &junitCDATA{body}
 	}
 	return c
 }
