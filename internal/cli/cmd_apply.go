@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func (a *App) applyCommand() *cobra.Command {
+	var ef envFlags
+	c := &cobra.Command{
+		Use:   "apply --env E [--local]",
+		Short: "Apply the saved plan of the last `tfgate plan`, and nothing else",
+		Long: "apply verifies the decision record of the environment's saved plan (present, passed, same sha256)\n" +
+			"and applies exactly that plan. A missing, failed or tampered record is refused.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := a.interruptible(cmd)
+			defer stop()
+			s, err := a.open(ctx, &ef, openOptions{command: "apply"})
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			return s.applySaved(ctx, &ef)
+		},
+	}
+	ef.register(c.Flags(), true)
+	c.Flags().BoolVar(&ef.json, "json", false, "machine progress: Terraform's JSON UI events on stdout")
+	return c
+}

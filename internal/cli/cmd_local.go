@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/saprism/tfgate/internal/emulator"
+	"github.com/spf13/cobra"
+)
+
+func (a *App) localCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "local start|stop|status|reset",
+		Short: "Manage the local AWS emulator (moto_server with tfgate's extensions)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return failf("local needs a subcommand: start, stop, status or reset")
+		},
+	}
+	var port int
+	start := &cobra.Command{
+		Use:   "start [--port N]",
+		Short: "Start the emulator on a free (or the given) 127.0.0.1 port",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := a.emulatorDir()
+			if err != nil {
+				return err
+			}
+			if port < 0 || port > 65535 {
+				return failf("--port %d: not a port number", port)
+			}
+			e, err := emulator.Start(cmd.Context(), emulator.Options{StateDir: dir, Port: port})
+			if err != nil {
+				return failf("%v", err)
+			}
+			fmt.Fprintf(a.Stdout, "emulator running: %s (pid %d)\nlog: %s\nstop it with: tfgate local stop\n", e.Endpoint(), e.PID(), filepath.Join(dir, "emulator.log"))
+			return nil
+		},
+	}
+	start.Flags().IntVar(&port, "port", 0, "port on 127.0.0.1 (default: a free one)")
+	stop := &cobra.Command{
+		Use:   "stop",
+		Short: "Stop the emulator; no process is left",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := a.emulatorDir()
+			if err != nil {
+				return err
+			}
+			e, err := emulator.Attach(dir)
+			if errors.Is(err, emulator.ErrNotRunning) {
+				fmt.Fprintln(a.Stdout, "emulator: not running")
+				return nil
+			}
+			if err != nil {
+				return failf("%v", err)
+			}
+			if err := e.Stop(); err != nil {
+				return failf("stopping the emulator (pid %d): %v", e.PID(), err)
+			}
+			fmt.Fprintf(a.Stdout, "emulator stopped (pid %d)\n", e.PID())
+			return nil
+		},
+	}
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Say whether the emulator runs, where, and since when",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := a.emulatorDir()
+			if err != nil {
+				return err
+			}
+			st, err := emulator.Status(dir)
+			if err != nil {
+				return failf("%v", err)
+			}
+			if !st.Running {
+				fmt.Fprintln(a.Stdout, "emulator: not running")
+				return nil
+			}
+			fmt.Fprintf(a.Stdout, "emulator: running at %s (pid %d, since %s)\nlog: %s\n", st.Endpoint, st.PID, st.Since.Format("2006-01-02 15:04:05 MST"), st.LogPath)
+			return nil
+		},
+	}
+	reset := &cobra.Command{
+		Use:   "reset",
+		Short: "Empty every service of the running emulator",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := a.emulatorDir()
+			if err != nil {
+				return err
+			}
+			e, err := emulator.Attach(dir)
+			if err != nil {
+				return failf("%v", err)
+			}
+			if err := e.Reset(context.Background()); err != nil {
+				return failf("reset: %v", err)
+			}
+			fmt.Fprintln(a.Stdout, "emulator reset: every service is empty (local Terraform state now points at nothing; run `tfgate down --local` or delete .tfgate/<env>/local)")
+			return nil
+		},
+	}
+	c.AddCommand(start, stop, status, reset)
+	return c
+}
+
+func (a *App) emulatorDir() (string, error) {
+	root, err := a.findRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, emulator.DefaultStateDir), nil
+}
