@@ -147,7 +147,7 @@ func unit(i int) []any {
 				"before_sensitive": beforeSens, "after_sensitive": sens},
 		}
 	}
-	tags := obj{"Project": "tfgate", "Environment": "production", "Owner": "platform", "CostCenter": "cc-42"}
+	tags := obj{"Project": "tfgate", "Environment": "production", "ManagedBy": "terraform", "Owner": "platform"}
 	bucketVal := bucket // resources reference the bucket by name (known) or id (unknown on create)
 	out := []any{
 		rc("aws_s3_bucket", "data", obj{"bucket": bucket, "id": bucket, "arn": "arn:aws:s3:::" + bucket,
