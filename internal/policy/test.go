@@ -16,7 +16,7 @@ import (
 type TestReport struct {
 	Results  []*tester.Result
 	Passed   int
-	Failed   int // failed or errored
+	Failed   int           // failed or errored
 	Coverage *cover.Report // nil unless coverage was asked; rule files only
 }
 
@@ -110,13 +110,21 @@ func Test(ctx context.Context, dirs []string, w io.Writer, coverage bool) (bool,
 	if err != nil {
 		return false, err
 	}
+	if err := rep.Write(w); err != nil {
+		return false, err
+	}
+	return rep.OK(), nil
+}
+
+// Write prints OPA's test report, then per-file coverage when computed.
+func (rep *TestReport) Write(w io.Writer) error {
 	ch := make(chan *tester.Result, len(rep.Results))
 	for _, r := range rep.Results {
 		ch <- r
 	}
 	close(ch)
 	if err := (tester.PrettyReporter{Output: w, Verbose: false}).Report(ch); err != nil {
-		return false, err
+		return err
 	}
 	if rep.Coverage != nil {
 		names := make([]string, 0, len(rep.Coverage.Files))
@@ -142,5 +150,5 @@ func Test(ctx context.Context, dirs []string, w io.Writer, coverage bool) (bool,
 		}
 		fmt.Fprintf(w, "  %-40s %6.2f%%\n", "total", rep.Coverage.Coverage)
 	}
-	return rep.OK(), nil
+	return nil
 }

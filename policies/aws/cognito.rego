@@ -16,15 +16,19 @@ password_requirements := {
 	"require_symbols": true,
 }
 
+policy_of(rc) := object.get(rc.change.after, ["password_policy", 0], {}) if lib.after(rc, ["password_policy", 0]) != null
+
+policy_of(rc) := {} if lib.after(rc, ["password_policy", 0]) == null
+
 weak_password_settings(rc) := [msg |
-	pp := object.get(lib.after(rc, "password_policy"), 0, {})
+	pp := policy_of(rc)
 	some k, want in password_requirements
 	object.get(pp, k, false) != want
 	msg := sprintf("%s must be true", [k])
 ] if lib.known(rc, "password_policy")
 
 short_password(rc) := n if {
-	pp := object.get(lib.after(rc, "password_policy"), 0, {})
+	pp := policy_of(rc)
 	n := object.get(pp, "minimum_length", 8)
 	not n >= 12
 }

@@ -1,4 +1,4 @@
-package tfgate.aws.rds_test
+package tfgate.test.aws.rds
 
 import rego.v1
 
@@ -13,7 +13,7 @@ good := {
 db(over) := fx.plan([fx.rc("aws_db_instance", "main", object.union(good, over))])
 
 test_good_db_passes if {
-	count(rds.deletion_protection) + count(rds.multi_az) + count(rds.storage_encrypted) + count(rds.backup_retention) + count(rds.not_public) + count(rds.final_snapshot) == 0 with input as db({})
+	((((count(rds.deletion_protection) + count(rds.multi_az)) + count(rds.storage_encrypted)) + count(rds.backup_retention)) + count(rds.not_public)) + count(rds.final_snapshot) == 0 with input as db({})
 }
 
 test_deletion_protection_off if {

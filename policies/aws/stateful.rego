@@ -9,7 +9,7 @@ import data.tfgate.lib
 
 allowed(rc) if {
 	some pattern in lib.allow_destroy
-	glob.match(pattern, [], rc.address)
+	glob.match(pattern, null, rc.address)
 }
 
 # "engine, availability_zone": the attributes forcing a replacement.

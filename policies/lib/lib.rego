@@ -203,6 +203,7 @@ links(a, p, b, _) if refers_to(a, p, b)
 # tags_all includes the provider's default_tags; tags is the fallback for
 # plans from providers that do not report tags_all.
 tags(rc) := rc.change.after.tags_all if is_object(rc.change.after.tags_all)
+
 else := object.get(rc.change.after, "tags", {})
 
 # Parsed JSON string attribute (policies, container definitions), or
