@@ -50,7 +50,15 @@ func Load(repoRoot, tfDir string) (*Index, error) {
 	ix := &Index{root: abs, modules: map[string]*module{}}
 	dir := tfDir
 	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(abs, dir)
+		// tfDir is relative to the repository root; callers that already
+		// joined it with a relative root (e.g. "../repo/terraform") mean it
+		// relative to the working directory.
+		dir = filepath.Join(abs, tfDir)
+		if _, err := os.Stat(dir); err != nil {
+			if alt, err2 := filepath.Abs(tfDir); err2 == nil && isDir(alt) {
+				dir = alt
+			}
+		}
 	}
 	if err := ix.load("", dir, 0); err != nil {
 		return nil, err
@@ -217,4 +225,9 @@ func (ix *Index) Files() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

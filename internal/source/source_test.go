@@ -289,3 +289,17 @@ func BenchmarkLocate(b *testing.B) {
 		ix.Locate(`module.assets["a"].aws_s3_bucket_versioning.this`, "versioning_configuration.status")
 	}
 }
+
+// A tfDir already joined with a relative root (as the gate passes it) and a
+// var file relative to the working directory both resolve.
+func TestLoadRelativeJoined(t *testing.T) {
+	ix, err := Load(repo, filepath.Join(repo, "terraform"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []result.Finding{{Address: "aws_db_instance.main", Attribute: "multi_az"}}
+	ix.Annotate(fs, nil, []string{filepath.Join(repo, "terraform/env/production.tfvars")})
+	if fs[0].File != "terraform/main.tf" || fs[0].VarFile != "terraform/env/production.tfvars" {
+		t.Errorf("got %s / %s", fs[0].File, fs[0].VarFile)
+	}
+}

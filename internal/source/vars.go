@@ -43,7 +43,17 @@ func (ix *Index) LoadVars(varFiles []string) (*Vars, error) {
 	}
 	for _, f := range varFiles {
 		if !filepath.IsAbs(f) {
-			f = filepath.Join(ix.root, f)
+			// Relative to the repository root; else to the working
+			// directory (a --var-file given on the command line).
+			rooted := filepath.Join(ix.root, f)
+			if _, err := os.Stat(rooted); err != nil {
+				if alt, err2 := filepath.Abs(f); err2 == nil {
+					if _, err3 := os.Stat(alt); err3 == nil {
+						rooted = alt
+					}
+				}
+			}
+			f = rooted
 		}
 		files = append(files, f)
 	}
