@@ -134,6 +134,9 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	for i := range findings {
 		redactFinding(p.Redactor, &findings[i])
 	}
+	for i := range used {
+		used[i].Reason = p.Redactor.Redact(used[i].Reason)
+	}
 	if findings == nil {
 		findings = []result.Finding{}
 	}

@@ -2,7 +2,6 @@ package gate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,10 +19,7 @@ func newEngine(ctx context.Context, dirs []string, over map[string]map[string]st
 }
 
 func applyExceptions(f []result.Finding, ex []config.Exception, now time.Time) ([]result.Finding, []result.Exception, error) {
-	if len(ex) > 0 {
-		return nil, nil, errors.New("exceptions not available in this build")
-	}
-	return f, nil, nil
+	return policy.ApplyExceptions(f, ex, now)
 }
 
 // annotate adds file:line to findings. A configuration that does not parse
