@@ -39,6 +39,7 @@ func BenchmarkGate(b *testing.B) {
 		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			var findings int
+			start := cpuTime(b)
 			for b.Loop() {
 				res, err := gate.Run(ctx, gate.Options{
 					Config: benchConfig(), Env: "production", PlanJSON: data, PlanName: "generated",
@@ -49,6 +50,7 @@ func BenchmarkGate(b *testing.B) {
 				}
 				findings = len(res.Findings)
 			}
+			reportCPU(b, start)
 			b.ReportMetric(float64(findings), "findings")
 		})
 	}

@@ -20,11 +20,13 @@ func BenchmarkPlanParse(b *testing.B) {
 		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			start := cpuTime(b)
 			for b.Loop() {
 				if _, err := plan.Parse(data, "generated"); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, start)
 		})
 	}
 }
