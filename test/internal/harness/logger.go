@@ -21,7 +21,12 @@ type tailLogger struct {
 func (l *tailLogger) Logf(_ ttesting.TestingT, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+	line := fmt.Sprintf(format, args...)
+	// `show -json` prints the whole plan on one line: keep its head only.
+	if len(line) > 400 {
+		line = line[:400] + fmt.Sprintf("... (%d bytes)", len(line))
+	}
+	l.lines = append(l.lines, line)
 	if len(l.lines) > l.max {
 		l.lines = l.lines[len(l.lines)-l.max:]
 	}

@@ -1,0 +1,57 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/saprism/tfgate/internal/gate"
+	"github.com/saprism/tfgate/internal/result"
+)
+
+// Gate runs tfgate's gate (internal/gate: plan → policies → exceptions →
+// file:line → verdict) on a plan JSON with the repository's own config, as
+// `tfgate check --env <env>` would.
+func Gate(t testing.TB, env, name string, planJSON []byte) *result.Result {
+	t.Helper()
+	cfg := Config(t)
+	varFiles := []string{}
+	if e, err := cfg.Env(env); err == nil {
+		varFiles = e.VarFiles
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := gate.Run(ctx, gate.Options{
+		Config:   cfg,
+		Env:      env,
+		PlanJSON: planJSON,
+		PlanName: name,
+		VarFiles: varFiles,
+	})
+	if err != nil {
+		t.Fatalf("gate %s (%s): %v", env, name, err)
+	}
+	return res
+}
+
+// Describe renders findings one per line (rule, enforcement, address,
+// file:line) for failure messages; never values, so no secret can leak.
+func Describe(fs []result.Finding) string {
+	lines := make([]string, 0, len(fs))
+	for _, f := range fs {
+		loc := ""
+		if f.File != "" {
+			loc = fmt.Sprintf(" (%s:%d)", f.File, f.Line)
+		}
+		unk := ""
+		if f.Unknown {
+			unk = " (unknown until apply)"
+		}
+		lines = append(lines, fmt.Sprintf("  %s %s %s%s%s", f.RuleID, f.Enforcement, f.Address, loc, unk))
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}

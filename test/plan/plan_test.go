@@ -1,0 +1,483 @@
+// Package plan is the plan suite: each environment's real plan of the stack
+// (terratest InitAndPlanAndShow, through tfgate's working-dir, provider and
+// environment handling, against the local emulator because the stack's data
+// sources need an API) must have the shape the infrastructure document
+// describes, and tfgate's gate must give it the expected verdict.
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/test/internal/harness"
+)
+
+// envExpect is what differs per environment (terraform/env/<env>.tfvars and
+// the document's "Production Readiness" checklist).
+type envExpect struct {
+	multiAZ            bool
+	deletionProtection bool
+	maxCapacity        float64 // the document's 1..10; smaller envs cap lower on purpose
+	minBackupDays      float64
+	verdictNot         result.Verdict // the gate's verdict must not be this
+	verdictIs          result.Verdict // and, when set, must be exactly this
+}
+
+var expect = map[string]envExpect{
+	"dev":        {multiAZ: false, deletionProtection: false, maxCapacity: 2, minBackupDays: 1, verdictNot: result.Fail},
+	"staging":    {multiAZ: false, deletionProtection: false, maxCapacity: 4, minBackupDays: 7, verdictNot: result.Fail},
+	"production": {multiAZ: true, deletionProtection: true, maxCapacity: 10, minBackupDays: 7, verdictIs: result.Pass},
+}
+
+func TestPlan(t *testing.T) {
+	emu := harness.Emulator(t)
+	emuEnv := harness.EmulatorEnv(emu)
+	for _, env := range harness.Environments {
+		t.Run(env, func(t *testing.T) {
+			t.Parallel()
+			var p *harness.Plan
+			harness.Stage(t, "plan "+env, func() {
+				p = harness.PlanEnv(t, harness.IsolatedConfig(t), env, emuEnv, nil)
+			})
+			if t.Failed() {
+				return
+			}
+			harness.Stage(t, "assert "+env, func() {
+				t.Run("first_apply", func(t *testing.T) { firstApply(t, p) })
+				t.Run("subnets", func(t *testing.T) { subnets(t, p) })
+				t.Run("rds", func(t *testing.T) { rds(t, p, expect[env]) })
+				t.Run("autoscaling", func(t *testing.T) { autoscaling(t, p, expect[env]) })
+				t.Run("waf", func(t *testing.T) { waf(t, p) })
+				t.Run("listeners", func(t *testing.T) { listeners(t, p) })
+				t.Run("websocket", func(t *testing.T) { websocket(t, p) })
+				t.Run("ssm", func(t *testing.T) { ssm(t, p) })
+				t.Run("alarms", func(t *testing.T) { alarms(t, p) })
+			})
+			harness.Stage(t, "gate "+env, func() { verdict(t, p, expect[env]) })
+		})
+	}
+}
+
+// firstApply: against an empty emulator every change is a create.
+func firstApply(t *testing.T, p *harness.Plan) {
+	acts := p.Actions()
+	if acts["create"] == 0 {
+		t.Fatalf("plan creates nothing: %v", acts)
+	}
+	for a, n := range acts {
+		if a != "create" && a != "read" {
+			t.Errorf("a first apply should only create; %d changes are %s", n, a)
+		}
+	}
+}
+
+func variable(t *testing.T, p *harness.Plan, name string) any {
+	t.Helper()
+	v, ok := p.RawPlan.Variables[name]
+	if !ok {
+		t.Fatalf("plan has no variable %q", name)
+	}
+	return v.Value
+}
+
+func subnets(t *testing.T, p *harness.Plan) {
+	azCount := int(variable(t, p, "az_count").(float64))
+	if azCount < 2 {
+		t.Errorf("az_count %d: the document wants 2+ AZs", azCount)
+	}
+	tiers := map[string]map[string]int{} // tier -> az -> subnets
+	for _, s := range p.Resources("aws_subnet") {
+		tier, _ := harness.Str(s.AttributeValues, "tags", "Tier")
+		az, ok := harness.Str(s.AttributeValues, "availability_zone")
+		if tier == "" || !ok {
+			t.Errorf("%s: no Tier tag or availability_zone", s.Address)
+			continue
+		}
+		if tiers[tier] == nil {
+			tiers[tier] = map[string]int{}
+		}
+		tiers[tier][az]++
+	}
+	for _, tier := range []string{"public", "private", "database"} {
+		azs := tiers[tier]
+		if len(azs) != azCount {
+			t.Errorf("%s subnets span %d AZs %v, want %d", tier, len(azs), azs, azCount)
+		}
+		for az, n := range azs {
+			if n != 1 {
+				t.Errorf("%s tier has %d subnets in %s, want 1", tier, n, az)
+			}
+		}
+	}
+	if len(tiers) != 3 {
+		t.Errorf("subnet tiers %v, want exactly public, private, database", keys(tiers))
+	}
+	for _, s := range p.Resources("aws_subnet") {
+		if pub, _ := harness.Bool(s.AttributeValues, "map_public_ip_on_launch"); pub {
+			t.Errorf("%s maps public IPs on launch", s.Address)
+		}
+	}
+}
+
+func rds(t *testing.T, p *harness.Plan, ex envExpect) {
+	db := p.One(t, "aws_db_instance").AttributeValues
+	checks := []struct {
+		key  string
+		want any
+	}{
+		{"engine", "postgres"},
+		{"storage_encrypted", true},
+		{"multi_az", ex.multiAZ},
+		{"deletion_protection", ex.deletionProtection},
+		{"max_allocated_storage", 100.0},
+		{"publicly_accessible", false},
+		{"manage_master_user_password", true},
+		{"auto_minor_version_upgrade", true},
+	}
+	for _, c := range checks {
+		if got := db[c.key]; got != c.want {
+			t.Errorf("%s aws_db_instance.%s = %v, want %v", p.Env, c.key, got, c.want)
+		}
+	}
+	if n, _ := harness.Num(db, "backup_retention_period"); n < ex.minBackupDays {
+		t.Errorf("%s backup_retention_period %v, want >= %v", p.Env, n, ex.minBackupDays)
+	}
+	if _, has := db["password"]; has && db["password"] != nil {
+		t.Errorf("%s: a master password is set in configuration; it must be managed", p.Env)
+	}
+	// kms_key_id is only known after apply, but it must be set: check the
+	// configuration references a KMS key.
+	if !references(p, "aws_db_instance.main", "kms_key_id", "aws_kms_key.") {
+		t.Errorf("%s: aws_db_instance kms_key_id does not reference a KMS key", p.Env)
+	}
+}
+
+func autoscaling(t *testing.T, p *harness.Plan, ex envExpect) {
+	tg := p.One(t, "aws_appautoscaling_target").AttributeValues
+	if tg["min_capacity"] != 1.0 || tg["max_capacity"] != ex.maxCapacity {
+		t.Errorf("autoscaling capacity %v..%v, want 1..%v", tg["min_capacity"], tg["max_capacity"], ex.maxCapacity)
+	}
+	if tg["scalable_dimension"] != "ecs:service:DesiredCount" {
+		t.Errorf("scalable dimension %v", tg["scalable_dimension"])
+	}
+	kinds := map[string]bool{}
+	for _, pol := range p.Resources("aws_appautoscaling_policy") {
+		m, _ := harness.Str(pol.AttributeValues, "target_tracking_scaling_policy_configuration", 0,
+			"predefined_metric_specification", 0, "predefined_metric_type")
+		kinds[m] = true
+	}
+	for _, want := range []string{"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"} {
+		if !kinds[want] {
+			t.Errorf("no target tracking policy on %s (have %v)", want, keys(kinds))
+		}
+	}
+}
+
+func waf(t *testing.T, p *harness.Plan) {
+	acl := p.One(t, "aws_wafv2_web_acl").AttributeValues
+	if s, _ := harness.Str(acl, "scope"); s != "REGIONAL" {
+		t.Errorf("web ACL scope %q, want REGIONAL (ALB)", s)
+	}
+	rate, managed := false, map[string]bool{}
+	for _, r := range harness.List(acl, "rule") {
+		if lim, ok := harness.Num(r, "statement", 0, "rate_based_statement", 0, "limit"); ok {
+			rate = true
+			if lim != 2000 {
+				t.Errorf("rate-based rule limit %v, want 2000", lim)
+			}
+		}
+		if n, ok := harness.Str(r, "statement", 0, "managed_rule_group_statement", 0, "name"); ok {
+			managed[n] = true
+		}
+	}
+	if !rate {
+		t.Errorf("web ACL has no rate-based rule")
+	}
+	for _, g := range []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"} {
+		if !managed[g] {
+			t.Errorf("web ACL lacks managed rule group %s (have %v)", g, keys(managed))
+		}
+	}
+	assoc := p.One(t, "aws_wafv2_web_acl_association")
+	if !references(p, assoc.Address, "resource_arn", "aws_lb.main") {
+		t.Errorf("%s does not associate the ALB (aws_lb.main)", assoc.Address)
+	}
+	if !references(p, assoc.Address, "web_acl_arn", "aws_wafv2_web_acl.") {
+		t.Errorf("%s does not reference the stack's web ACL", assoc.Address)
+	}
+}
+
+var tls12 = regexp.MustCompile(`TLS13|TLS-1-2`)
+
+func listeners(t *testing.T, p *harness.Plan) {
+	domain, _ := variable(t, p, "domain_name").(string)
+	var http, https *tfjson.StateResource
+	for _, l := range p.Resources("aws_lb_listener") {
+		switch port, _ := harness.Num(l.AttributeValues, "port"); port {
+		case 80:
+			http = l
+		case 443:
+			https = l
+		}
+	}
+	if http == nil {
+		t.Fatalf("no listener on port 80")
+	}
+	if domain == "" {
+		if https != nil {
+			t.Errorf("HTTPS listener without a domain/certificate")
+		}
+		typ, _ := harness.Str(http.AttributeValues, "default_action", 0, "type")
+		if typ != "forward" {
+			t.Errorf("without a domain the HTTP listener should forward (dev only), got %q", typ)
+		}
+		if p.Env == "production" {
+			t.Errorf("production has no domain_name: no HTTPS")
+		}
+		return
+	}
+	if https == nil {
+		t.Fatalf("domain %q set but no HTTPS listener on 443", domain)
+	}
+	if proto, _ := harness.Str(https.AttributeValues, "protocol"); proto != "HTTPS" {
+		t.Errorf("443 listener protocol %q", proto)
+	}
+	if pol, _ := harness.Str(https.AttributeValues, "ssl_policy"); !tls12.MatchString(pol) {
+		t.Errorf("HTTPS listener SSL policy %q is not TLS 1.2+", pol)
+	}
+	act := harness.List(http.AttributeValues, "default_action")
+	if len(act) != 1 {
+		t.Fatalf("HTTP listener has %d default actions", len(act))
+	}
+	typ, _ := harness.Str(act[0], "type")
+	proto, _ := harness.Str(act[0], "redirect", 0, "protocol")
+	port, _ := harness.Str(act[0], "redirect", 0, "port")
+	code, _ := harness.Str(act[0], "redirect", 0, "status_code")
+	if typ != "redirect" || proto != "HTTPS" || port != "443" || code != "HTTP_301" {
+		t.Errorf("HTTP listener: %s to %s:%s with %s, want redirect to HTTPS:443 with HTTP_301", typ, proto, port, code)
+	}
+}
+
+func websocket(t *testing.T, p *harness.Plan) {
+	var wsRules []*tfjson.StateResource
+	for _, r := range p.Resources("aws_lb_listener_rule") {
+		for _, c := range harness.List(r.AttributeValues, "condition") {
+			for _, v := range harness.List(c, "path_pattern", 0, "values") {
+				if v == "/ws/*" {
+					wsRules = append(wsRules, r)
+				}
+			}
+		}
+	}
+	if len(wsRules) == 0 {
+		t.Fatalf("no listener rule for /ws/*")
+	}
+	for _, r := range wsRules {
+		if typ, _ := harness.Str(r.AttributeValues, "action", 0, "type"); typ != "forward" {
+			t.Errorf("%s: /ws/* action %q, want forward", r.Address, typ)
+		}
+	}
+	// The rule forwards to the dedicated WebSocket group, or, under
+	// blue/green CI/CD (CodeDeploy owns one target-group pair), to the app
+	// groups it swaps: whichever it is must keep a socket on its task.
+	var groups []*tfjson.StateResource
+	for _, tg := range p.Resources("aws_lb_target_group") {
+		if tg.Name == "websocket" {
+			groups = []*tfjson.StateResource{tg}
+			break
+		}
+		groups = append(groups, tg)
+	}
+	if len(groups) == 0 {
+		t.Fatalf("no target group")
+	}
+	for _, tg := range groups {
+		en, _ := harness.Bool(tg.AttributeValues, "stickiness", 0, "enabled")
+		typ, _ := harness.Str(tg.AttributeValues, "stickiness", 0, "type")
+		if !en || typ != "lb_cookie" {
+			t.Errorf("%s serves /ws/* but stickiness enabled=%v type=%q, want true lb_cookie", tg.Address, en, typ)
+		}
+	}
+	lb := p.One(t, "aws_lb").AttributeValues
+	if n, _ := harness.Num(lb, "idle_timeout"); n < 300 {
+		t.Errorf("ALB idle timeout %v s is short for WebSockets", n)
+	}
+}
+
+// secretParams: the credentials the document tells operators to overwrite
+// with `aws ssm put-parameter --type SecureString`.
+var secretParams = []string{"openai_api_key", "salesforce_client_id", "salesforce_client_secret",
+	"livekit_api_key", "livekit_api_secret", "session_secret", "database_url"}
+
+func ssm(t *testing.T, p *harness.Plan) {
+	project, _ := variable(t, p, "project_name").(string)
+	prefix := fmt.Sprintf("/%s/%s/", project, p.Env)
+	byName := map[string]*tfjson.StateResource{}
+	for _, r := range p.Resources("aws_ssm_parameter") {
+		n, _ := harness.Str(r.AttributeValues, "name")
+		if !strings.HasPrefix(n, prefix) {
+			t.Errorf("%s: parameter %q is outside %s", r.Address, n, prefix)
+		}
+		byName[strings.TrimPrefix(n, prefix)] = r
+	}
+	for _, name := range secretParams {
+		r, ok := byName[name]
+		if !ok {
+			t.Errorf("no SSM parameter %s%s", prefix, name)
+			continue
+		}
+		if typ, _ := harness.Str(r.AttributeValues, "type"); typ != "SecureString" {
+			t.Errorf("%s is %q, want SecureString", r.Address, typ)
+		}
+		if !references(p, r.Address, "key_id", "aws_kms_key.") {
+			t.Errorf("%s is not encrypted with the stack's KMS key", r.Address)
+		}
+	}
+}
+
+func alarms(t *testing.T, p *harness.Plan) {
+	byName := map[string]map[string]any{}
+	for _, a := range p.Resources("aws_cloudwatch_metric_alarm") {
+		byName[a.Name] = a.AttributeValues
+	}
+	cases := []struct {
+		name, metric, stat string
+		threshold, window  float64 // window 0: not fixed by the document
+	}{
+		{"alb_5xx_errors", "5XX_Count", "Sum", 10, 300},
+		{"alb_response_time", "TargetResponseTime", "Average", 2, 0},
+	}
+	for _, c := range cases {
+		a, ok := byName[c.name]
+		if !ok {
+			t.Errorf("no alarm aws_cloudwatch_metric_alarm.%s (have %v)", c.name, keys(byName))
+			continue
+		}
+		if op, _ := harness.Str(a, "comparison_operator"); op != "GreaterThanThreshold" {
+			t.Errorf("%s: comparison %q, want GreaterThanThreshold", c.name, op)
+		}
+		if th, _ := harness.Num(a, "threshold"); th != c.threshold {
+			t.Errorf("%s: threshold %v, want %v", c.name, th, c.threshold)
+		}
+		evals, _ := harness.Num(a, "evaluation_periods")
+		for _, m := range alarmMetrics(a) {
+			if !strings.Contains(m.name, c.metric) {
+				t.Errorf("%s: metric %q, want *%s*", c.name, m.name, c.metric)
+			}
+			if m.stat != c.stat {
+				t.Errorf("%s: %s statistic %q, want %q", c.name, m.name, m.stat, c.stat)
+			}
+			if c.window > 0 && m.period*evals != c.window {
+				t.Errorf("%s: %v periods of %v s = %v s, want %v s", c.name, evals, m.period, m.period*evals, c.window)
+			}
+		}
+		if len(alarmMetrics(a)) == 0 {
+			t.Errorf("%s: no metric", c.name)
+		}
+	}
+}
+
+type alarmMetric struct {
+	name, stat string
+	period     float64
+}
+
+// alarmMetrics returns an alarm's metrics, whether it watches one metric or
+// an expression over metric_query metrics.
+func alarmMetrics(a map[string]any) []alarmMetric {
+	if n, ok := harness.Str(a, "metric_name"); ok && n != "" {
+		st, _ := harness.Str(a, "statistic")
+		pe, _ := harness.Num(a, "period")
+		return []alarmMetric{{n, st, pe}}
+	}
+	var out []alarmMetric
+	for _, q := range harness.List(a, "metric_query") {
+		n, ok := harness.Str(q, "metric", 0, "metric_name")
+		if !ok {
+			continue
+		}
+		st, _ := harness.Str(q, "metric", 0, "stat")
+		pe, _ := harness.Num(q, "metric", 0, "period")
+		out = append(out, alarmMetric{n, st, pe})
+	}
+	return out
+}
+
+func verdict(t *testing.T, p *harness.Plan, ex envExpect) {
+	res := harness.Gate(t, p.Env, p.Env+" plan", p.JSON)
+	t.Logf("gate %s: verdict %s, %d findings (%d deny, %d warn, %d advisory)", p.Env, res.Verdict,
+		res.Summary.Total, res.Summary.Deny, res.Summary.Warn, res.Summary.Advisory)
+	if ex.verdictNot != "" && res.Verdict == ex.verdictNot {
+		t.Errorf("gate verdict on %s is %s; findings:\n%s", p.Env, res.Verdict, harness.Describe(res.Findings))
+	}
+	if ex.verdictIs != "" && res.Verdict != ex.verdictIs {
+		t.Errorf("gate verdict on %s is %s, want %s; findings:\n%s", p.Env, res.Verdict, ex.verdictIs, harness.Describe(res.Findings))
+	}
+	if res.PlanSHA256 == "" {
+		t.Errorf("gate result carries no plan hash")
+	}
+}
+
+// references reports whether the configuration expression of attr (a dotted
+// path into nested blocks, e.g. "action.target_group_arn") on the resource
+// at addr references something starting with prefix. Values only known
+// after apply (ARNs, ids) are checked this way: the wiring is in the plan.
+func references(p *harness.Plan, addr, attr, prefix string) bool {
+	if p.RawPlan.Config == nil || p.RawPlan.Config.RootModule == nil {
+		return false
+	}
+	base := addr
+	if i := strings.Index(base, "["); i >= 0 {
+		base = base[:i]
+	}
+	for _, r := range p.RawPlan.Config.RootModule.Resources {
+		if r.Address != base {
+			continue
+		}
+		raw, _ := json.Marshal(r.Expressions)
+		var exprs any
+		_ = json.Unmarshal(raw, &exprs)
+		return refIn(exprs, strings.Split(attr, "."), prefix)
+	}
+	return false
+}
+
+// refIn walks the JSON form of expressions: nested blocks are lists of
+// objects, attributes are {"references": [...]} or {"constant_value": ...}.
+func refIn(v any, path []string, prefix string) bool {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			if refIn(e, path, prefix) {
+				return true
+			}
+		}
+		return false
+	case map[string]any:
+		if len(path) == 0 {
+			for _, r := range harness.List(x, "references") {
+				if s, _ := r.(string); strings.HasPrefix(s, prefix) {
+					return true
+				}
+			}
+			return false
+		}
+		return refIn(x[path[0]], path[1:], prefix)
+	}
+	return false
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
