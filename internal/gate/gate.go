@@ -94,6 +94,14 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Exceptions are read before the evaluation so a broken exceptions
+	// file fails fast.
+	var exc []config.Exception
+	if o.Config != nil {
+		if exc, err = o.Config.LoadExceptions(); err != nil {
+			return nil, err
+		}
+	}
 	p.SetGate(o.Env, o.AllowDestroy)
 
 	eng := o.Engine
@@ -111,12 +119,6 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
-	}
-	var exc []config.Exception
-	if o.Config != nil {
-		if exc, err = o.Config.LoadExceptions(); err != nil {
-			return nil, err
-		}
 	}
 	findings, used, err := applyExceptions(findings, exc, now)
 	if err != nil {
@@ -137,6 +139,14 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	for i := range used {
 		used[i].Reason = p.Redactor.Redact(used[i].Reason)
 	}
+	sum := p.Summary
+	sum.Destroys = make([]string, len(p.Summary.Destroys))
+	for i, a := range p.Summary.Destroys {
+		sum.Destroys[i] = p.Redactor.Redact(a)
+	}
+	if len(sum.Destroys) == 0 {
+		sum.Destroys = nil
+	}
 	if findings == nil {
 		findings = []result.Finding{}
 	}
@@ -154,7 +164,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		Strict:        o.Strict,
 		Findings:      findings,
 		Exceptions:    used,
-		Plan:          p.Summary,
+		Plan:          sum,
 		PlanSHA256:    p.SHA256,
 		PolicyHash:    eng.Hash(),
 		ToolVersion:   ver,
