@@ -110,6 +110,13 @@ func (a *App) rootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringVarP(&a.root, "chdir", "C", "", "repository root (default: the nearest directory up holding tfgate.yaml or .git)")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if a.root == "" {
+			return nil
+		}
+		_, err := a.findRoot()
+		return err
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitError, err: fmt.Errorf("%v (see tfgate %s --help)", err, c.Name())}
 	})

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/emulator"
@@ -223,8 +224,10 @@ func (s *session) emulatorDied() bool {
 			return false
 		}
 	}
-	st, err := emulator.Status(s.emulatorDir())
-	return err == nil && !st.Running
+	// Attached from another process: only ask the kernel, a health probe
+	// every few seconds would flood the emulator's log.
+	err := syscall.Kill(s.emu.PID(), 0)
+	return errors.Is(err, syscall.ESRCH)
 }
 
 func (s *session) emulatorDiedError(what string) error {
