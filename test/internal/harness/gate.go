@@ -3,14 +3,46 @@ package harness
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/gate"
+	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
 )
+
+var (
+	engineOnce sync.Once
+	engine     *policy.Engine
+	engineErr  error
+)
+
+// Engine compiles the policy set once per test binary, with the same
+// inputs the gate would use (embedded policies, the config's policy_dirs
+// and enforcement overrides), so a suite running dozens of gate cases does
+// not recompile Rego for each.
+func Engine(t testing.TB, cfg *config.Config) *policy.Engine {
+	t.Helper()
+	engineOnce.Do(func() {
+		var dirs []string
+		for _, d := range cfg.PolicyDirs {
+			if !filepath.IsAbs(d) {
+				d = filepath.Join(cfg.Root, d)
+			}
+			dirs = append(dirs, d)
+		}
+		engine, engineErr = policy.New(context.Background(), policy.Options{ExtraDirs: dirs, Overrides: cfg.Enforcement})
+	})
+	if engineErr != nil {
+		t.Fatalf("policy engine: %v", engineErr)
+	}
+	return engine
+}
 
 // Gate runs tfgate's gate (internal/gate: plan → policies → exceptions →
 // file:line → verdict) on a plan JSON with the repository's own config, as
@@ -25,6 +57,7 @@ func Gate(t testing.TB, env, name string, planJSON []byte) *result.Result {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res, err := gate.Run(ctx, gate.Options{
+		Engine:   Engine(t, cfg),
 		Config:   cfg,
 		Env:      env,
 		PlanJSON: planJSON,

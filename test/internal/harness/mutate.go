@@ -220,3 +220,50 @@ func (d *Doc) changeAction(t testing.TB, typ string, actions []any, fn func(rc, 
 		fn(rc, ch)
 	}
 }
+
+// EditAddress calls fn on the after value (and planned value) of the one
+// resource at address; the test fails when it is not in the plan.
+func (d *Doc) EditAddress(t testing.TB, address string, fn func(after map[string]any)) {
+	t.Helper()
+	found := false
+	for _, x := range List(d.M, "resource_changes") {
+		rc, _ := x.(map[string]any)
+		if rc == nil || rc["address"] != address {
+			continue
+		}
+		if am, ok := mustMap(Get(rc, "change", "after")); ok {
+			fn(am)
+			found = true
+		}
+	}
+	var walk func(mod any)
+	walk = func(mod any) {
+		for _, x := range List(mod, "resources") {
+			r, _ := x.(map[string]any)
+			if r != nil && r["address"] == address {
+				if vals, ok := r["values"].(map[string]any); ok {
+					fn(vals)
+				}
+			}
+		}
+		for _, c := range List(mod, "child_modules") {
+			walk(c)
+		}
+	}
+	if root, ok := Get(d.M, "planned_values", "root_module"); ok {
+		walk(root)
+	}
+	if !found {
+		t.Fatalf("mutate: no %s in the plan (the stack changed?)", address)
+	}
+}
+
+// Known marks attribute key of every resource of typ as known (drops it
+// from after_unknown), for edits that give a computed attribute a value.
+func (d *Doc) Known(typ, key string) {
+	for _, rc := range d.Changes(typ) {
+		if um, ok := mustMap(Get(rc, "change", "after_unknown")); ok {
+			delete(um, key)
+		}
+	}
+}
