@@ -116,7 +116,20 @@ func (r redacting) Report(w io.Writer, res *result.Result) error {
 // prepare returns a deep copy of res with every string redacted, nil slices
 // made empty (the JSON shape has [] not null) and findings in report order.
 func prepare(res *result.Result, red Redactor) *result.Result {
-	s := func(v string) string { return stripControl(red.Redact(v)) }
+	// Rule ids, titles, files and remediations repeat across findings; the
+	// secret patterns are regexps, so each distinct string is scrubbed once.
+	memo := map[string]string{}
+	s := func(v string) string {
+		if v == "" {
+			return v
+		}
+		if r, ok := memo[v]; ok {
+			return r
+		}
+		r := stripControl(red.Redact(v))
+		memo[v] = r
+		return r
+	}
 	c := *res
 	if c.SchemaVersion == "" {
 		c.SchemaVersion = result.SchemaVersion
