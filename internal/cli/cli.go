@@ -132,6 +132,7 @@ func (a *App) rootCommand() *cobra.Command {
 		a.localCommand(),
 		a.policyCommand(),
 		a.testCommand(),
+		a.bootstrapCommand(),
 		a.versionCommand(),
 	)
 	return root

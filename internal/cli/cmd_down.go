@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -53,6 +54,9 @@ func (a *App) downCommand() *cobra.Command {
 				done, _ := prog.Counts()
 				a.infof("destroyed %s (%s)", plural(done, "resource"), describe(s))
 			}
+			if s.layout.Local {
+				s.reportLeftovers(ctx)
+			}
 			s.stopOwnedEmulator()
 			return nil
 		},
@@ -91,6 +95,23 @@ func (s *session) stopOwnedEmulator() {
 		return
 	}
 	s.a.infof("stopped the local emulator (pid %d)", s.emu.PID())
+}
+
+// reportLeftovers says what the emulator still holds after a destroy
+// (a resource the emulator cannot delete leaks silently otherwise).
+func (s *session) reportLeftovers(ctx context.Context) {
+	res, err := s.emu.Resources(ctx)
+	if err != nil || len(res) == 0 {
+		return
+	}
+	s.a.infof("warning: the emulator still holds %s after destroy:", plural(len(res), "resource"))
+	for i, r := range res {
+		if i == 10 {
+			s.a.infof("  ... and %d more", len(res)-10)
+			break
+		}
+		s.a.infof("  %s", r.String())
+	}
 }
 
 // hasResources reports whether a state file holds any resource.

@@ -1,0 +1,228 @@
+package cli
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/saprism/tfgate/internal/emulator"
+	"github.com/saprism/tfgate/internal/gate"
+	tfg "github.com/saprism/tfgate/internal/terraform"
+)
+
+// Integration tests: the real terraform, the aws provider from a mirror,
+// and the local emulator, each test starting and stopping its own. They
+// take about a minute each; `go test -short` leaves them out.
+
+// stackRepo is a repository root in a temp dir whose stack is
+// testdata/stack (absolute), so .tfgate/ and the emulator live in the
+// temp dir.
+func stackRepo(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test (real terraform and emulator); run without -short")
+	}
+	requireTerraform(t)
+	if dir, _, err := tfg.PluginDir(""); err != nil {
+		t.Fatal(err)
+	} else if dir == "" {
+		t.Log("no provider mirror found: terraform will use the registry")
+	}
+	stack, err := filepath.Abs("testdata/stack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	yaml := "terraform_dir: " + stack + "\n"
+	if err := os.WriteFile(filepath.Join(root, "tfgate.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// emulatorPID returns the pid of the emulator recorded under root, or 0.
+func emulatorPID(root string) int {
+	st, err := emulator.Status(filepath.Join(root, emulator.DefaultStateDir))
+	if err != nil || !st.Running {
+		return 0
+	}
+	return st.PID
+}
+
+func alive(pid int) bool {
+	return pid > 0 && !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+// stopEmulatorAtEnd makes sure no emulator outlives the test.
+func stopEmulatorAtEnd(t *testing.T, root string) {
+	t.Cleanup(func() {
+		if e, err := emulator.Attach(filepath.Join(root, emulator.DefaultStateDir)); err == nil {
+			e.Stop()
+		}
+	})
+}
+
+func TestIntegrationPlanCheckApplyLocal(t *testing.T) {
+	root := stackRepo(t)
+	stopEmulatorAtEnd(t, root)
+	code, out, stderr := run(t, root, nil, "local", "start")
+	if code != ExitPass {
+		t.Fatalf("local start: %d %s", code, stderr)
+	}
+	t.Log(out)
+
+	report := filepath.Join(t.TempDir(), "dev.json")
+	code, _, stderr = run(t, root, map[string]string{"NO_COLOR": "1"}, "plan", "--env", "dev", "--local", "--output", "json="+report)
+	if code != ExitPass {
+		t.Fatalf("plan: exit %d\n%s", code, stderr)
+	}
+	for _, want := range []string{"terraform init (dev, local mode)", "Plan: 1 to add, 0 to change, 0 to destroy", "saved plan: .tfgate/dev/local/tfplan"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("plan progress lacks %q:\n%s", want, stderr)
+		}
+	}
+	l := layoutFor(t, root, "dev", true)
+	if _, err := gate.ReadRecord(l.PlanPath()); err != nil {
+		t.Errorf("no decision record next to the saved plan: %v", err)
+	}
+	if data, err := os.ReadFile(report); err != nil || !strings.Contains(string(data), `"environment": "dev"`) {
+		t.Errorf("json report: %v %s", err, data)
+	}
+	// State stays under .tfgate/dev/local; the stack dir is never written.
+	stack, _ := filepath.Abs("testdata/stack")
+	if _, err := os.Stat(filepath.Join(stack, ".terraform")); err == nil {
+		t.Error("local mode wrote .terraform into the stack dir")
+	}
+
+	// check takes the saved binary plan: env and mode from its location.
+	code, stdout, stderr := run(t, root, nil, "check", l.PlanPath(), "--output", "json")
+	if code != ExitPass || !strings.Contains(stdout, `"environment": "dev"`) {
+		t.Errorf("check binary plan: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	// A malformed tfvars is Terraform's error with file:line, exit 2.
+	code, _, stderr = run(t, root, nil, "plan", "--env", "dev", "--local", "--var-file", testdata(t, "bad.tfvars"))
+	if code != ExitError || !strings.Contains(stderr, "bad.tfvars:1") {
+		t.Errorf("malformed tfvars: exit %d\n%s", code, stderr)
+	}
+	// ... and the failed plan left nothing that apply could take.
+	code, _, stderr = run(t, root, nil, "apply", "--env", "dev", "--local")
+	if code != ExitError || !strings.Contains(stderr, "no saved plan") {
+		t.Errorf("apply after a failed plan: exit %d\n%s", code, stderr)
+	}
+
+	code, _, stderr = run(t, root, nil, "plan", "--env", "dev", "--local", "--output", "json="+report)
+	if code != ExitPass {
+		t.Fatalf("re-plan: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = run(t, root, map[string]string{"NO_COLOR": "1"}, "apply", "--env", "dev", "--local")
+	if code != ExitPass || !strings.Contains(stderr, "[1/1 ") || !strings.Contains(stderr, "aws_s3_bucket.b: created") {
+		t.Fatalf("apply: exit %d\n%s", code, stderr)
+	}
+	if !hasResources(l.StatePath()) {
+		t.Errorf("no state in %s", l.StatePath())
+	}
+	// The saved plan is spent.
+	code, _, stderr = run(t, root, nil, "apply", "--env", "dev", "--local")
+	if code != ExitError || !strings.Contains(stderr, "no saved plan") {
+		t.Errorf("second apply: exit %d\n%s", code, stderr)
+	}
+	code, stdout, _ = run(t, root, nil, "output", "--env", "dev", "--local")
+	if code != ExitPass || !strings.Contains(stdout, "load_balancer_dns = tfgate-it-dev.s3") {
+		t.Errorf("output: exit %d\n%s", code, stdout)
+	}
+	// down leaves the emulator it did not start running.
+	pid := emulatorPID(root)
+	code, _, stderr = run(t, root, nil, "down", "--env", "dev", "--local")
+	if code != ExitPass || !strings.Contains(stderr, "destroyed 1 resource") {
+		t.Errorf("down: exit %d\n%s", code, stderr)
+	}
+	if !alive(pid) {
+		t.Error("down stopped an emulator started by `local start`")
+	}
+	code, _, _ = run(t, root, nil, "local", "stop")
+	if code != ExitPass || alive(pid) {
+		t.Errorf("local stop: exit %d, pid %d alive %v", code, pid, alive(pid))
+	}
+}
+
+func TestIntegrationUpDownLeavesNoProcess(t *testing.T) {
+	root := stackRepo(t)
+	stopEmulatorAtEnd(t, root)
+	code, stdout, stderr := run(t, root, map[string]string{"NO_COLOR": "1"}, "up", "--env", "dev", "--local", "--output", "json="+filepath.Join(t.TempDir(), "r.json"))
+	if code != ExitPass {
+		t.Fatalf("up: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "starting the local AWS emulator") || !strings.Contains(stdout, "load_balancer_dns = ") || !strings.Contains(stderr, "smoke checks passed") {
+		t.Errorf("up output:\n%s\n%s", stdout, stderr)
+	}
+	pid := emulatorPID(root)
+	if !alive(pid) {
+		t.Fatal("the emulator up started is not running after up")
+	}
+	code, _, stderr = run(t, root, nil, "down", "--env", "dev", "--local")
+	if code != ExitPass {
+		t.Fatalf("down: exit %d\n%s", code, stderr)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for alive(pid) && time.Now().Before(deadline) {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if alive(pid) {
+		t.Errorf("emulator pid %d still running after down", pid)
+	}
+}
+
+func TestIntegrationEmulatorDiesMidApply(t *testing.T) {
+	root := stackRepo(t)
+	stopEmulatorAtEnd(t, root)
+	if code, _, stderr := run(t, root, nil, "local", "start"); code != ExitPass {
+		t.Fatalf("local start: %s", stderr)
+	}
+	if code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local", "--var", "slow=true", "--output", "json="+filepath.Join(t.TempDir(), "r.json")); code != ExitPass {
+		t.Fatalf("plan: %s", stderr)
+	}
+	l := layoutFor(t, root, "dev", true)
+	type outcome struct {
+		code   int
+		stderr string
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		code, _, stderr := run(t, root, map[string]string{"NO_COLOR": "1"}, "apply", "--env", "dev", "--local")
+		done <- outcome{code, stderr}
+	}()
+	// The bucket is created in seconds; its lifecycle configuration then
+	// keeps the provider waiting for about a minute: kill the emulator then.
+	deadline := time.Now().Add(90 * time.Second)
+	for !hasResources(l.StatePath()) && time.Now().Before(deadline) {
+		time.Sleep(250 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second)
+	pid := emulatorPID(root)
+	if pid == 0 {
+		t.Fatal("no emulator to kill")
+	}
+	start := time.Now()
+	syscall.Kill(pid, syscall.SIGKILL)
+	var o outcome
+	select {
+	case o = <-done:
+	case <-time.After(3 * time.Minute):
+		t.Fatal("apply still running 3 minutes after the emulator died")
+	}
+	if o.code != ExitError || !strings.Contains(o.stderr, "exited during apply") || !strings.Contains(o.stderr, "state is intact") {
+		t.Errorf("apply: exit %d\n%s", o.code, o.stderr)
+	}
+	if d := time.Since(start); d > time.Minute {
+		t.Errorf("took %s to stop after the emulator died", d)
+	}
+	// The state file is still valid JSON holding the bucket.
+	if !hasResources(l.StatePath()) {
+		t.Errorf("state %s lost its resources", l.StatePath())
+	}
+}
