@@ -31,7 +31,14 @@ seconds() {
 	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
 }
 
+# tfgate itself, end to end (same embedded policies, plus source mapping
+# and the text report), for a like-for-like wall time with the tools below.
+go build -o "$tmp/tfgate" ./cmd/tfgate
+
 printf '%-10s %-9s %s\n' tool resources seconds
+for n in $sizes; do
+	printf '%-10s %-9s %s\n' tfgate "$n" "$(seconds "$tmp/tfgate" check --env production "$tmp/plan-$n.json")"
+done
 if [[ -n "$opa" ]]; then
 	for n in $sizes; do
 		printf '%-10s %-9s %s\n' opa "$n" "$(seconds "$opa" eval --data policies --input "$tmp/plan-$n.json" --format raw 'data.main.deny')"
