@@ -50,3 +50,19 @@ func TestRunWithPolicyLibrary(t *testing.T) {
 		})
 	}
 }
+
+// TestCanaryWithPolicyLibrary: the canary plan through the real policy
+// library; no canary in the result or in any rule message.
+func TestCanaryWithPolicyLibrary(t *testing.T) {
+	res, err := Run(context.Background(), Options{Env: "production", PlanPath: "testdata/canary.json", Now: fixedNow, NoSource: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) == 0 {
+		t.Fatal("no findings: the library did not look at the plan")
+	}
+	out, _ := json.Marshal(res)
+	if strings.Contains(string(out), "CANARY") {
+		t.Fatalf("result contains a canary: %s", out)
+	}
+}

@@ -30,8 +30,10 @@ var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`()(-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----)`),
 	// Credentials in URLs: scheme://user:PASSWORD@host.
 	regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@"']+:)([^@\s/"']+)@`),
-	// name=value pairs whose name says secret.
-	regexp.MustCompile(`(?i)(\b[a-z0-9_.-]*(?:password|passwd|secret|token|api_?key|access_?key|private_?key)[a-z0-9_.-]*\s*=\s*)([^\s"'&,;]+)`),
+	// name=value pairs whose name ends in a secret word (DB_PASSWORD=,
+	// client_secret=, api_key=); names that merely contain one
+	// (access_token_validity = 60) are left readable.
+	regexp.MustCompile(`(?i)(\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|access_?key|secret_?key|private_?key)\s*=\s*)(\(sensitive\)|[^\s"'&,;()]+)`),
 }
 
 // NewRedactor scrubs the given exact values (and their JSON-escaped forms)

@@ -28,6 +28,10 @@ func TestRedactPatterns(t *testing.T) {
 		{"plain text untouched", "aws_db_instance.main: multi_az is false", "aws_db_instance.main: multi_az is false"},
 		{"word password untouched", "password policy minimum length 8", "password policy minimum length 8"},
 		{"idempotent", "password=(sensitive)", "password=(sensitive)"},
+		{"client secret", "client_secret=CANARYcs1", "client_secret=(sensitive)"},
+		{"aws secret key", "aws_secret_access_key=CANARYsk1", "aws_secret_access_key=(sensitive)"},
+		{"rule message kept", "(access_token_validity = 60, password_reset_required = true)", "(access_token_validity = 60, password_reset_required = true)"},
+		{"message in parens", "(master_password = CANARYmp1)", "(master_password = (sensitive))"},
 	}
 	r := NewRedactor(nil)
 	for _, tt := range tests {
