@@ -138,6 +138,9 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	for i := range used {
 		used[i].Reason = p.Redactor.Redact(used[i].Reason)
+		for j, a := range used[i].UsedBy {
+			used[i].UsedBy[j] = p.Redactor.Redact(a)
+		}
 	}
 	sum := p.Summary
 	sum.Destroys = make([]string, len(p.Summary.Destroys))
