@@ -106,5 +106,151 @@ class XRaySamplingRules(unittest.TestCase):
         self.assertEqual(xray.get_sampling_rules()["SamplingRuleRecords"], [])
 
 
+class RDSAttributes(unittest.TestCase):
+    def test_monitoring_and_performance_insights_kept(self):
+        rds = client("rds")
+        rds.create_db_instance(DBInstanceIdentifier="tfgate-db", Engine="postgres", DBInstanceClass="db.t3.micro",
+                               AllocatedStorage=20, MasterUsername="app", ManageMasterUserPassword=True,
+                               MonitoringInterval=60, MonitoringRoleArn="arn:aws:iam::123456789012:role/mon",
+                               EnablePerformanceInsights=True, PerformanceInsightsRetentionPeriod=7)
+        db = rds.describe_db_instances(DBInstanceIdentifier="tfgate-db")["DBInstances"][0]
+        self.assertEqual(db["MonitoringInterval"], 60)
+        self.assertEqual(db["MonitoringRoleArn"], "arn:aws:iam::123456789012:role/mon")
+        self.assertTrue(db["PerformanceInsightsEnabled"])
+        self.assertEqual(db["PerformanceInsightsRetentionPeriod"], 7)
+        rds.modify_db_instance(DBInstanceIdentifier="tfgate-db", MonitoringInterval=30,
+                               EnablePerformanceInsights=False, ApplyImmediately=True)
+        db = rds.describe_db_instances(DBInstanceIdentifier="tfgate-db")["DBInstances"][0]
+        self.assertEqual(db["MonitoringInterval"], 30)
+        self.assertFalse(db["PerformanceInsightsEnabled"])
+        rds.delete_db_instance(DBInstanceIdentifier="tfgate-db", SkipFinalSnapshot=True)
+
+    def test_parameter_group_reports_user_parameters(self):
+        rds = client("rds")
+        rds.create_db_parameter_group(DBParameterGroupName="tfgate-pg", DBParameterGroupFamily="postgres16",
+                                      Description="d")
+        rds.modify_db_parameter_group(DBParameterGroupName="tfgate-pg", Parameters=[
+            {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "pending-reboot"}])
+        params = rds.describe_db_parameters(DBParameterGroupName="tfgate-pg", Source="user")["Parameters"]
+        self.assertEqual([(p["ParameterName"], p["ParameterValue"], p["ApplyMethod"], p["Source"]) for p in params],
+                         [("rds.force_ssl", "1", "pending-reboot", "user")])
+        self.assertEqual(rds.describe_db_parameters(DBParameterGroupName="tfgate-pg", Source="system")["Parameters"], [])
+        rds.delete_db_parameter_group(DBParameterGroupName="tfgate-pg")
+
+
+class ECSServiceAttributes(unittest.TestCase):
+    def test_create_service_keeps_attributes(self):
+        ecs = client("ecs")
+        ecs.create_cluster(clusterName="tfgate")
+        td = ecs.register_task_definition(family="tfgate", containerDefinitions=[
+            {"name": "app", "image": "nginx", "memory": 128}])["taskDefinition"]["taskDefinitionArn"]
+        ecs.create_service(cluster="tfgate", serviceName="web", taskDefinition=td, desiredCount=1,
+                           healthCheckGracePeriodSeconds=45, enableExecuteCommand=True,
+                           availabilityZoneRebalancing="ENABLED")
+        svc = ecs.describe_services(cluster="tfgate", services=["web"])["services"][0]
+        self.assertEqual(svc["healthCheckGracePeriodSeconds"], 45)
+        self.assertTrue(svc["enableExecuteCommand"])
+        self.assertEqual(svc["availabilityZoneRebalancing"], "ENABLED")
+        ecs.delete_service(cluster="tfgate", service="web", force=True)
+        ecs.deregister_task_definition(taskDefinition=td)
+        ecs.delete_cluster(cluster="tfgate")
+
+
+class CloudFrontDistribution(unittest.TestCase):
+    def test_oac_arn_and_cache_policy(self):
+        cf = client("cloudfront")
+        oac = cf.create_origin_access_control(OriginAccessControlConfig={
+            "Name": "tfgate", "SigningProtocol": "sigv4", "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3"})["OriginAccessControl"]["Id"]
+        dist = cf.create_distribution(DistributionConfig={
+            "CallerReference": "tfgate", "Comment": "", "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [{
+                "Id": "s3", "DomainName": "bucket.s3.us-east-1.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}, "OriginAccessControlId": oac}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
+                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+        })["Distribution"]
+        self.assertEqual(dist["ARN"], "arn:aws:cloudfront::123456789012:distribution/" + dist["Id"])
+        got = cf.get_distribution(Id=dist["Id"])["Distribution"]["DistributionConfig"]
+        self.assertEqual(got["Origins"]["Items"][0]["OriginAccessControlId"], oac)
+        self.assertNotIn("ForwardedValues", got["DefaultCacheBehavior"])
+        self.assertNotIn("SSLSupportMethod", got["ViewerCertificate"])
+
+
+class CodeStarConnections(unittest.TestCase):
+    def test_crud_and_tags(self):
+        cs = client("codestar-connections")
+        arn = cs.create_connection(ConnectionName="gh", ProviderType="GitHub",
+                                   Tags=[{"Key": "env", "Value": "dev"}])["ConnectionArn"]
+        conn = cs.get_connection(ConnectionArn=arn)["Connection"]
+        self.assertEqual((conn["ConnectionName"], conn["ProviderType"], conn["ConnectionStatus"]),
+                         ("gh", "GitHub", "PENDING"))
+        self.assertEqual([c["ConnectionArn"] for c in cs.list_connections()["Connections"]], [arn])
+        cs.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "web"}])
+        cs.untag_resource(ResourceArn=arn, TagKeys=["env"])
+        self.assertEqual(cs.list_tags_for_resource(ResourceArn=arn)["Tags"], [{"Key": "team", "Value": "web"}])
+        cs.delete_connection(ConnectionArn=arn)
+        with self.assertRaises(ClientError) as ctx:
+            cs.get_connection(ConnectionArn=arn)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "ResourceNotFoundException")
+
+
+TRUST_MANY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Action": "sts:AssumeRole",
+    "Principal": {"Service": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"]}}]})
+
+
+class CodePipeline(unittest.TestCase):
+    def test_epoch_timestamps_and_list_principal(self):
+        iam = client("iam")
+        role = iam.create_role(RoleName="tfgate-cp", AssumeRolePolicyDocument=TRUST_MANY)["Role"]["Arn"]
+        stage = lambda n, cat, prov: {"name": n, "actions": [{
+            "name": n, "actionTypeId": {"category": cat, "owner": "AWS", "provider": prov, "version": "1"},
+            "configuration": {}, "outputArtifacts": [], "inputArtifacts": []}]}
+        client("codepipeline").create_pipeline(pipeline={
+            "name": "tfgate", "roleArn": role, "artifactStore": {"type": "S3", "location": "tfgate-artifacts"},
+            "stages": [stage("Source", "Source", "S3"), stage("Build", "Build", "CodeBuild")]})
+        meta = raw_json("codepipeline", "CodePipeline_20150709.GetPipeline", {"name": "tfgate"})["metadata"]
+        self.assertIsInstance(meta["created"], (int, float))
+        self.assertIsInstance(meta["updated"], (int, float))
+        client("codepipeline").delete_pipeline(name="tfgate")
+        iam.delete_role(RoleName="tfgate-cp")
+
+
+class CodeDeploy(unittest.TestCase):
+    def test_timestamps_deletes_and_empty_blocks(self):
+        cd = client("codedeploy")
+        cd.create_application(applicationName="tfgate", computePlatform="ECS")
+        app = raw_json("codedeploy", "CodeDeploy_20141006.GetApplication", {"applicationName": "tfgate"})
+        self.assertIsInstance(app["application"]["createTime"], (int, float))
+        cd.create_deployment_group(applicationName="tfgate", deploymentGroupName="g",
+                                   serviceRoleArn="arn:aws:iam::123456789012:role/cd",
+                                   alarmConfiguration={"enabled": True, "alarms": [{"name": "a"}]})
+        info = cd.get_deployment_group(applicationName="tfgate", deploymentGroupName="g")["deploymentGroupInfo"]
+        self.assertNotIn("loadBalancerInfo", info)
+        self.assertEqual(info["alarmConfiguration"], {"enabled": True, "alarms": [{"name": "a"}]})
+        cd.update_deployment_group(applicationName="tfgate", currentDeploymentGroupName="g",
+                                   deploymentConfigName="CodeDeployDefault.ECSAllAtOnce")
+        info = cd.get_deployment_group(applicationName="tfgate", deploymentGroupName="g")["deploymentGroupInfo"]
+        self.assertEqual(info["deploymentConfigName"], "CodeDeployDefault.ECSAllAtOnce")
+        cd.delete_deployment_group(applicationName="tfgate", deploymentGroupName="g")
+        self.assertEqual(cd.list_deployment_groups(applicationName="tfgate")["deploymentGroups"], [])
+        cd.delete_application(applicationName="tfgate")
+        self.assertEqual(cd.list_applications()["applications"], [])
+
+
+class CodeBuild(unittest.TestCase):
+    def test_codepipeline_project_and_delete_by_arn(self):
+        cb = client("codebuild")
+        proj = cb.create_project(name="tfgate", source={"type": "CODEPIPELINE"},
+                                 artifacts={"type": "CODEPIPELINE"},
+                                 environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                                              "computeType": "BUILD_GENERAL1_SMALL"},
+                                 serviceRole="arn:aws:iam::123456789012:role/cb")["project"]
+        self.assertEqual(cb.list_projects()["projects"], ["tfgate"])
+        cb.delete_project(name=proj["arn"])
+        self.assertEqual(cb.list_projects()["projects"], [])
+
+
 if __name__ == "__main__":
     unittest.main()

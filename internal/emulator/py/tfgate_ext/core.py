@@ -53,6 +53,8 @@ def handles_rest(service, method, pattern, op):
 
 
 def after(service, *ops):
+    """ops may be "*" (every operation of the service)."""
+
     def deco(fn):
         for op in ops:
             _AFTER.setdefault((service, op), []).append(fn)
@@ -192,7 +194,7 @@ class Middleware:
                     _BASELINE.clear()
                     for hook in _RESET_HOOKS:
                         hook()
-            for afn in _AFTER.get((req.service, req.op), []):
+            for afn in _AFTER.get((req.service, req.op), []) + _AFTER.get((req.service, "*"), []):
                 with LOCK:
                     status, headers, body = afn(req, status, headers, body)
             return status, headers, body
@@ -200,6 +202,18 @@ class Middleware:
             return self._not_implemented(req, str(exc))
         except _UnknownService:
             return self._not_implemented(req, "")
+        except Exception as exc:  # a crash in moto or an extension
+            # werkzeug would answer an HTML 500, which the provider retries for 10+ minutes;
+            # answer like an unimplemented operation so the apply fails now, naming the cause.
+            traceback.print_exc()
+            return (
+                501,
+                [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "EmulatorError")],
+                json.dumps({"__type": "EmulatorError",
+                            "message": "%s %s failed in the local emulator: %s: %s" % (
+                                req.service or "unknown-service", req.op or req.path,
+                                type(exc).__name__, exc)}).encode(),
+            )
 
     def _not_implemented(self, req, detail):
         op = req.op
