@@ -215,6 +215,7 @@ func TestIntegrationEmulatorDiesMidApply(t *testing.T) {
 	case <-time.After(3 * time.Minute):
 		t.Fatal("apply still running 3 minutes after the emulator died")
 	}
+	t.Logf("apply after the emulator died:\n%s", o.stderr)
 	if o.code != ExitError || !strings.Contains(o.stderr, "exited during apply") || !strings.Contains(o.stderr, "state is intact") {
 		t.Errorf("apply: exit %d\n%s", o.code, o.stderr)
 	}

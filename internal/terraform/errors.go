@@ -58,7 +58,14 @@ func (e *CommandError) Error() string {
 		return "terraform " + e.Command + " was interrupted; Terraform stopped cleanly and saved its state"
 	}
 	if len(e.Diagnostics) > 0 {
-		msg := "terraform " + e.Command + ": " + e.Diagnostics[0].String()
+		// The diagnostics were shown in full as they came; this is the
+		// one-line summary.
+		d := e.Diagnostics[0]
+		msg := "terraform " + e.Command + ": "
+		if loc := d.Location(); loc != "" {
+			msg += loc + ": "
+		}
+		msg += d.Summary
 		if n := len(e.Diagnostics) - 1; n > 0 {
 			msg += fmt.Sprintf(" (and %d more error(s) above)", n)
 		}

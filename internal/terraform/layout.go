@@ -161,6 +161,13 @@ func (l Layout) Prepare() error {
 		return fmt.Errorf("terraform configuration directory %s: %w", l.Rel(l.TFDir), err)
 	}
 	work := l.WorkDir()
+	// When the configuration has no lock file, the one init wrote into the
+	// copy is the environment's record of provider selections: keep it.
+	lockName := ".terraform.lock.hcl"
+	var keptLock []byte
+	if _, err := os.Stat(filepath.Join(l.TFDir, lockName)); err != nil {
+		keptLock, _ = os.ReadFile(filepath.Join(work, lockName))
+	}
 	// A clean copy every time: a .tf file deleted from terraform/ must not
 	// live on in the copy.
 	if err := os.RemoveAll(work); err != nil {
@@ -168,6 +175,11 @@ func (l Layout) Prepare() error {
 	}
 	if err := copyConfig(l.TFDir, work); err != nil {
 		return fmt.Errorf("copying %s to %s: %w", l.Rel(l.TFDir), l.Rel(work), err)
+	}
+	if keptLock != nil {
+		if err := os.WriteFile(filepath.Join(work, lockName), keptLock, 0o644); err != nil {
+			return err
+		}
 	}
 	return os.WriteFile(filepath.Join(work, OverrideFile), []byte(overrideHCL), 0o644)
 }

@@ -265,3 +265,20 @@ func TestLock(t *testing.T) {
 	}
 	again.Release()
 }
+
+func TestPrepareKeepsInitLockWhenConfigHasNone(t *testing.T) {
+	cfg := repo(t)
+	os.Remove(filepath.Join(cfg.Root, "terraform/.terraform.lock.hcl"))
+	l, _ := NewLayout(cfg, "dev", true)
+	if err := l.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(l.WorkDir(), ".terraform.lock.hcl")
+	os.WriteFile(lock, []byte("# written by init\n"), 0o644)
+	if err := l.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(lock); err != nil || string(data) != "# written by init\n" {
+		t.Errorf("init's lock file lost: %q %v", data, err)
+	}
+}
