@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -295,4 +297,35 @@ func layoutFor(t *testing.T, root, env string, local bool) tfg.Layout {
 		t.Fatal(err)
 	}
 	return l
+}
+
+func TestLocalStartPortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	root := fakeRepo(t, "")
+	code, _, stderr := run(t, root, nil, "local", "start", "--port", strconv.Itoa(port))
+	if code != ExitError || !strings.Contains(stderr, strconv.Itoa(port)) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if pid := emulatorPID(root); pid != 0 {
+		t.Errorf("an emulator (pid %d) was left running", pid)
+	}
+}
+
+func TestPluginDirWithoutAWSProvider(t *testing.T) {
+	root := fakeRepo(t, "")
+	empty := t.TempDir()
+	code, _, stderr := run(t, root, nil, "validate", "--plugin-dir", empty)
+	if code != ExitError {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"hashicorp/aws", "--plugin-dir", "TFGATE_PLUGIN_DIR", "registry.terraform.io"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q: %s", want, stderr)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -225,5 +226,62 @@ func TestIntegrationEmulatorDiesMidApply(t *testing.T) {
 	// The state file is still valid JSON holding the bucket.
 	if !hasResources(l.StatePath()) {
 		t.Errorf("state %s lost its resources", l.StatePath())
+	}
+}
+
+func TestIntegrationValidate(t *testing.T) {
+	root := stackRepo(t)
+	code, stdout, stderr := run(t, root, nil, "validate")
+	if code != ExitPass || !strings.Contains(stdout, "is formatted, valid and passes the static checks") {
+		t.Fatalf("validate: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// A copy of the stack with a formatting problem, an undeclared
+	// reference and a variable without a description.
+	bad := t.TempDir()
+	src, _ := os.ReadFile("testdata/stack/main.tf")
+	body := strings.Replace(string(src), "  bucket = var.name\n}", "  bucket     = var.name\n}\n\nvariable \"x\" {\n  type = string\n}\n\noutput \"o\" {\n  value = var.missing\n}", 1)
+	os.WriteFile(filepath.Join(bad, "main.tf"), []byte(body), 0o644)
+	os.WriteFile(filepath.Join(root, "tfgate.yaml"), []byte("terraform_dir: "+bad+"\n"), 0o644)
+	code, stdout, stderr = run(t, root, nil, "validate")
+	if code != ExitError {
+		t.Errorf("validate of a broken stack: exit %d", code)
+	}
+	for _, want := range []string{"main.tf: not formatted", "error: ", "main.tf:", "Reference to undeclared input variable", `variable "x" has no description`} {
+		if !strings.Contains(stdout+stderr, want) {
+			t.Errorf("validate output lacks %q:\n%s\n%s", want, stdout, stderr)
+		}
+	}
+}
+
+func TestIntegrationPlanJSONStream(t *testing.T) {
+	root := stackRepo(t)
+	stopEmulatorAtEnd(t, root)
+	if code, _, stderr := run(t, root, nil, "local", "start"); code != ExitPass {
+		t.Fatalf("local start: %s", stderr)
+	}
+	code, stdout, stderr := run(t, root, nil, "plan", "--env", "dev", "--local", "--json", "--output", "json="+filepath.Join(t.TempDir(), "r.json"))
+	if code != ExitPass {
+		t.Fatalf("plan --json: exit %d\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	types := map[string]bool{}
+	for _, l := range lines {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("stdout line is not JSON: %q", l)
+		}
+		if ty, _ := ev["type"].(string); ty != "" {
+			types[ty] = true
+		}
+	}
+	for _, want := range []string{"version", "planned_change", "change_summary", "tfgate_verdict"} {
+		if !types[want] {
+			t.Errorf("no %s event in the stream (types: %v)", want, types)
+		}
+	}
+	var last map[string]any
+	json.Unmarshal([]byte(lines[len(lines)-1]), &last)
+	if last["type"] != "tfgate_verdict" || last["environment"] != "dev" {
+		t.Errorf("last event = %v", last)
 	}
 }

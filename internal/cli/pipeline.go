@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/saprism/tfgate/internal/gate"
+	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
 	tfg "github.com/saprism/tfgate/internal/terraform"
 )
@@ -188,6 +189,12 @@ func (s *session) applySaved(ctx context.Context, ef *envFlags) error {
 	if !ef.json {
 		a.infof("terraform apply %s (%s)...", s.layout.Rel(planPath), describe(s))
 	}
+	if js, err := os.ReadFile(s.layout.PlanJSONPath()); err == nil {
+		if p, err := plan.Parse(js, s.layout.Rel(s.layout.PlanJSONPath())); err == nil {
+			s.red = p.Redactor
+			defer func() { s.red = nil }()
+		}
+	}
 	prog := s.progress(ef.json, plannedChanges(s.layout.PlanJSONPath()))
 	wctx, stopWatch := s.watchEmulator(ctx)
 	err := s.runner.Apply(wctx, tfg.ApplyOptions{PlanFile: planPath}, prog)
@@ -198,6 +205,9 @@ func (s *session) applySaved(ctx context.Context, ef *envFlags) error {
 		}
 		if strings.Contains(err.Error(), "Saved plan is stale") {
 			return failf("the saved plan is stale (state changed since it was made): run `tfgate plan --env %s%s` again", s.layout.Env, localFlag(s))
+		}
+		if s.red != nil {
+			return failf("%s", s.red.Redact(err.Error()))
 		}
 		return a.tfError(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -103,6 +104,9 @@ type session struct {
 	emu       *emulator.Emulator
 	// emuStarted: this run started the emulator (up/down stop it again).
 	emuStarted bool
+	// red scrubs the saved plan's sensitive values from Terraform's
+	// progress and errors while it is applied.
+	red redactor
 }
 
 type openOptions struct {
@@ -343,7 +347,23 @@ func (s *session) progress(jsonFlag bool, total int) *tfg.Progress {
 	if mode == tfg.JSONStream {
 		w = a.Stdout
 	}
+	if s.red != nil {
+		w = redactingWriter{w: w, red: s.red}
+	}
 	return tfg.NewProgress(w, tfg.ProgressOptions{Mode: mode, Total: total, Path: s.layout.SourcePath})
+}
+
+// redactingWriter scrubs each write (Progress writes whole lines).
+type redactingWriter struct {
+	w   io.Writer
+	red redactor
+}
+
+func (r redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.w, r.red.Redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func isTerminal(w any) bool {
