@@ -285,3 +285,30 @@ func TestIntegrationPlanJSONStream(t *testing.T) {
 		t.Errorf("last event = %v", last)
 	}
 }
+
+// A provider Terraform cannot install is one error naming it and both
+// fixes. The CLI configuration forces an empty filesystem mirror, so the
+// test does not depend on whether the registry is reachable.
+func TestIntegrationProviderMissing(t *testing.T) {
+	root := stackRepo(t)
+	home := t.TempDir()
+	rc := filepath.Join(home, "terraformrc")
+	os.WriteFile(rc, []byte("provider_installation {\n  filesystem_mirror {\n    path = \""+t.TempDir()+"\"\n  }\n}\n"), 0o644)
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", "")
+	t.Setenv("XDG_DATA_DIRS", home)
+	t.Setenv(tfg.PluginDirEnv, "")
+	t.Setenv("TF_CLI_CONFIG_FILE", rc)
+	code, _, stderr := run(t, root, nil, "validate")
+	if code != ExitError {
+		t.Errorf("exit %d", code)
+	}
+	for _, want := range []string{"provider hashicorp/aws is not available", "--plugin-dir", "TFGATE_PLUGIN_DIR", "registry.terraform.io"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if n := strings.Count(strings.TrimSpace(stderr), "\n") + 1; n != 1 {
+		t.Errorf("want one line, got %d:\n%s", n, stderr)
+	}
+}

@@ -139,7 +139,7 @@ func firstErrorLine(s string) string {
 			if i+1 < len(lines) && !strings.HasPrefix(lines[i+1], "Error: ") {
 				msg += ": " + lines[i+1]
 			}
-			return msg
+			return strings.TrimSuffix(msg, ":")
 		}
 	}
 	if len(lines) > 0 {
