@@ -208,10 +208,9 @@ func TestSecondRunOnEnvIsLocked(t *testing.T) {
 	}
 	// Another environment is not affected by the lock.
 	code, _, stderr = run(t, root, nil, "apply", "--env", "staging")
-	if strings.Contains(stderr, "locked") {
-		t.Errorf("staging blocked by dev's lock: %s", stderr)
+	if code != ExitError || strings.Contains(stderr, "locked") || !strings.Contains(stderr, "no saved plan") {
+		t.Errorf("staging blocked by dev's lock: exit %d: %s", code, stderr)
 	}
-	_ = code
 }
 
 func TestApplyRefusals(t *testing.T) {
