@@ -109,6 +109,7 @@ func (a *App) rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.CompletionOptions.DisableDefaultCmd = true
 	root.PersistentFlags().StringVarP(&a.root, "chdir", "C", "", "repository root (default: the nearest directory up holding tfgate.yaml or .git)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if a.root == "" {
