@@ -219,6 +219,11 @@ func awsQuery(t *testing.T, e *Emulator, service, form string) (int, string) {
 // TestExtensions runs testdata/test_extensions.py (boto3 against this emulator, one test case
 // per extension behaviour) and fails with its output.
 func TestExtensions(t *testing.T) {
+	// Read the script here so `go test`'s cache is invalidated when it changes (the Python
+	// child's file reads are invisible to the cache).
+	if _, err := os.ReadFile("testdata/test_extensions.py"); err != nil {
+		t.Fatal(err)
+	}
 	e := startTest(t)
 	python, _ := FindPython(context.Background(), "")
 	args := []string{"-m", "unittest", "-v", "test_extensions"}

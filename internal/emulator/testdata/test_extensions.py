@@ -252,5 +252,88 @@ class CodeBuild(unittest.TestCase):
         self.assertEqual(cb.list_projects()["projects"], [])
 
 
+def leftovers():
+    with urllib.request.urlopen(ENDPOINT + "/tfgate/resources") as resp:
+        return json.loads(resp.read())["resources"]
+
+
+class EC2Fixes(unittest.TestCase):
+    def test_referenced_group_rule_description(self):
+        ec2 = client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+        a = ec2.create_security_group(GroupName="a", Description="a", VpcId=vpc)["GroupId"]
+        b = ec2.create_security_group(GroupName="b", Description="b", VpcId=vpc)["GroupId"]
+        rule = ec2.authorize_security_group_ingress(GroupId=a, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+            "UserIdGroupPairs": [{"GroupId": b, "Description": "from the app"}]}])["SecurityGroupRules"][0]
+        got = ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]])["SecurityGroupRules"][0]
+        self.assertEqual(got["Description"], "from the app")
+        self.assertEqual(got["ReferencedGroupInfo"]["GroupId"], b)
+        ec2.delete_security_group(GroupId=a)
+        ec2.delete_security_group(GroupId=b)
+        ec2.delete_vpc(VpcId=vpc)
+
+    def test_nat_gateway_and_vpc_delete_leave_nothing(self):
+        ec2 = client("ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.30.1.0/24")["Subnet"]["SubnetId"]
+        alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        nat = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=alloc)["NatGateway"]["NatGatewayId"]
+        ec2.delete_nat_gateway(NatGatewayId=nat)
+        ec2.release_address(AllocationId=alloc)
+        ec2.delete_subnet(SubnetId=subnet)
+        ec2.delete_vpc(VpcId=vpc)
+        ec2_left = [r for r in leftovers() if r["service"] == "ec2"]
+        self.assertEqual(ec2_left, [])
+
+
+class CodeBuildEncryptionKey(unittest.TestCase):
+    def test_encryption_key_kept(self):
+        cb = client("codebuild")
+        key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        cb.create_project(name="tfgate-kms", source={"type": "NO_SOURCE", "buildspec": "version: 0.2"},
+                          artifacts={"type": "NO_ARTIFACTS"}, encryptionKey=key,
+                          environment={"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0",
+                                       "computeType": "BUILD_GENERAL1_SMALL"},
+                          serviceRole="arn:aws:iam::123456789012:role/cb")
+        self.assertEqual(cb.batch_get_projects(names=["tfgate-kms"])["projects"][0]["encryptionKey"], key)
+        cb.delete_project(name="tfgate-kms")
+
+
+class CloudFrontACMCertificate(unittest.TestCase):
+    def test_acm_certificate_is_not_the_default_one(self):
+        cf = client("cloudfront")
+        cert = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+        dist = cf.create_distribution(DistributionConfig={
+            "CallerReference": "tfgate-acm", "Comment": "", "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "alb", "DomainName": "alb.example.com",
+                                                  "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                                                                         "OriginProtocolPolicy": "https-only"}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "alb", "ViewerProtocolPolicy": "redirect-to-https",
+                                     "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+            "ViewerCertificate": {"ACMCertificateArn": cert, "SSLSupportMethod": "sni-only",
+                                  "MinimumProtocolVersion": "TLSv1.2_2021"},
+        })["Distribution"]
+        vc = cf.get_distribution(Id=dist["Id"])["Distribution"]["DistributionConfig"]["ViewerCertificate"]
+        self.assertFalse(vc["CloudFrontDefaultCertificate"])
+        self.assertEqual((vc["ACMCertificateArn"], vc["SSLSupportMethod"]), (cert, "sni-only"))
+
+
+class Inventory(unittest.TestCase):
+    def test_deleted_or_aws_managed_objects_are_not_leftovers(self):
+        ecs = client("ecs")
+        ecs.create_cluster(clusterName="tfgate-inv")
+        ecs.delete_cluster(cluster="tfgate-inv")
+        kms = client("kms")
+        key = kms.create_key()["KeyMetadata"]["KeyId"]
+        kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)
+        # An AWS-managed key appears on first use of alias/aws/secretsmanager.
+        sm = client("secretsmanager")
+        sm.create_secret(Name="tfgate-inv", SecretString="x")
+        sm.delete_secret(SecretId="tfgate-inv", RecoveryWindowInDays=7)
+        left = [r for r in leftovers() if r["service"] in ("ecs", "kms", "secretsmanager")]
+        self.assertEqual(left, [])
+
+
 if __name__ == "__main__":
     unittest.main()

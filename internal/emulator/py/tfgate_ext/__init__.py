@@ -18,6 +18,7 @@ MODULES = [
     "codestar_connections",
     "codepipeline_codedeploy",
     "codebuild",
+    "ec2_fixes",
 ]
 
 

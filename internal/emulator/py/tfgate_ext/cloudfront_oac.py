@@ -50,7 +50,8 @@ def _dcb_init(self, config):
 cf.DefaultCacheBehaviour.__init__ = _dcb_init
 
 # With the default *.cloudfront.net certificate AWS reports no SSLSupportMethod; moto invented
-# "sni-only", which the provider saw as a change to remove. CertificateSource follows the cert.
+# "sni-only", which the provider saw as a change to remove. With an ACM certificate moto reported
+# CloudFrontDefaultCertificate=true. CertificateSource follows the certificate.
 _orig_vc_init = cf.ViewerCertificate.__init__
 
 
@@ -58,6 +59,9 @@ def _vc_init(self, config):
     _orig_vc_init(self, config)
     if not config.get("SSLSupportMethod") and not (config.get("ACMCertificateArn") or config.get("IAMCertificateId")):
         self.ssl_support_method = None
+    if (config.get("ACMCertificateArn") or config.get("IAMCertificateId")) and \
+            "CloudFrontDefaultCertificate" not in config:
+        self.cloud_front_default_certificate = False  # moto defaulted it to True
     if config.get("ACMCertificateArn"):
         self.certificate_source = "acm"
     elif config.get("IAMCertificateId"):

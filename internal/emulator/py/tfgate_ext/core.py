@@ -319,6 +319,20 @@ def install_backend_hooks():
 
     BaseBackend.reset = reset
 
+    # moto creates AWS-managed KMS keys (alias/aws/rds, alias/aws/secretsmanager, ...) on first
+    # use but reports them as CUSTOMER keys; AWS reports KeyManager=AWS.
+    from moto.kms.models import KmsBackend
+
+    orig_default_keys = KmsBackend._generate_default_keys
+
+    def generate_default_keys(self, alias_name):
+        key_id = orig_default_keys(self, alias_name)
+        if key_id is not None and key_id in self.keys:
+            self.keys[key_id].key_manager = "AWS"
+        return key_id
+
+    KmsBackend._generate_default_keys = generate_default_keys
+
 
 _ID_ATTRS = ("arn", "id", "identifier", "name", "db_instance_identifier", "key_id", "physical_resource_id")
 
@@ -334,12 +348,34 @@ def _ident(model):
     return "(unnamed)"
 
 
+def _gone(model):
+    """True for objects AWS itself keeps after a delete, or that AWS owns: they are not leftovers.
+    ECS keeps INACTIVE clusters/services/task definitions, EC2 shows deleted NAT gateways and VPC
+    endpoints for a while, KMS keeps keys pending deletion,
+    Secrets Manager keeps secrets in their recovery window; AWS-managed KMS keys (aws/rds, ...)
+    are created on first use, like the real ones."""
+    try:
+        if getattr(model, "status", None) == "INACTIVE":
+            return True
+        if getattr(model, "state", None) == "deleted":  # NAT gateways, VPC endpoints
+            return True
+        if getattr(model, "key_state", None) in ("PendingDeletion", "PendingReplicaDeletion"):
+            return True
+        if getattr(model, "key_manager", None) == "AWS":
+            return True
+        if type(model).__name__ == "FakeSecret" and getattr(model, "deleted_date", None):
+            return True
+    except Exception:
+        return False
+    return False
+
+
 def list_resources():
     out = []
     for service, account, region, backend in list(_BACKENDS):
         base = _BASELINE.get(id(backend), {})
         for mid, model in _models_of(backend).items():
-            if mid in base:
+            if mid in base or _gone(model):
                 continue
             out.append({"service": service, "region": region, "type": type(model).__name__,
                         "id": _ident(model)})
