@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/saprism/tfgate/internal/gate"
 	"github.com/saprism/tfgate/internal/result"
 	tfg "github.com/saprism/tfgate/internal/terraform"
@@ -326,5 +328,37 @@ func TestPluginDirWithoutAWSProvider(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q: %s", want, stderr)
 		}
+	}
+}
+
+func TestOutputValue(t *testing.T) {
+	tests := []struct {
+		in   tfexec.OutputMeta
+		want string
+	}{
+		{tfexec.OutputMeta{Value: json.RawMessage(`"abc"`)}, "abc"},
+		{tfexec.OutputMeta{Value: json.RawMessage(`"abc"`), Sensitive: true}, "(sensitive)"},
+		{tfexec.OutputMeta{Value: json.RawMessage("[\n      {\n        \"a\": 1\n      }\n    ]")}, "[\n  {\n    \"a\": 1\n  }\n]"},
+		{tfexec.OutputMeta{Value: json.RawMessage(`42`)}, "42"},
+	}
+	for _, tt := range tests {
+		if got := outputValue(tt.in); got != tt.want {
+			t.Errorf("outputValue(%s) = %q, want %q", tt.in.Value, got, tt.want)
+		}
+	}
+}
+
+func TestSmokeChecks(t *testing.T) {
+	ok := map[string]tfexec.OutputMeta{"load_balancer_dns": {Value: json.RawMessage(`"alb-1.elb.amazonaws.com"`)}}
+	if err := smoke(ok); err != nil {
+		t.Errorf("smoke(ok) = %v", err)
+	}
+	empty := map[string]tfexec.OutputMeta{"load_balancer_dns": {Value: json.RawMessage(`""`)}}
+	if err := smoke(empty); err == nil || !strings.Contains(err.Error(), "load_balancer_dns") {
+		t.Errorf("empty DNS passed: %v", err)
+	}
+	none := map[string]tfexec.OutputMeta{"vpc_id": {Value: json.RawMessage(`"vpc-1"`)}}
+	if err := smoke(none); err == nil {
+		t.Error("a stack without a load balancer DNS output passed the smoke check")
 	}
 }

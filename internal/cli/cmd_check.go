@@ -67,7 +67,6 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 		return failf("--env: %v", err)
 	}
 	name := path
-	savedPlan := ""
 	if isBinaryPlan(data) {
 		layout, err := tfg.NewLayout(cfg, env, local)
 		if err != nil {
@@ -77,7 +76,7 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 		if err != nil {
 			return err
 		}
-		data, name, savedPlan = js, path+" (terraform show -json)", path
+		data, name = js, path+" (terraform show -json)"
 	}
 	var varFiles []string
 	for _, f := range pf.varFiles {
@@ -100,7 +99,6 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 	if err != nil {
 		return failf("%v", err)
 	}
-	_ = savedPlan
 	if err := a.writeReports(specs, out.Result, out.Plan.Redactor); err != nil {
 		return err
 	}

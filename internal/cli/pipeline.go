@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -260,6 +261,12 @@ func outputValue(o tfexec.OutputMeta) string {
 	var s string
 	if json.Unmarshal(o.Value, &s) == nil {
 		return s
+	}
+	// Lists and maps: re-indent from column 0 (terraform output -json
+	// indents them as nested in its own document).
+	var compact, out bytes.Buffer
+	if json.Compact(&compact, o.Value) == nil && json.Indent(&out, compact.Bytes(), "", "  ") == nil {
+		return out.String()
 	}
 	return string(o.Value)
 }
