@@ -78,6 +78,9 @@ func TestE2ELocal(t *testing.T) {
 			if err != nil {
 				t.Fatalf("start the emulator: %v", err)
 			}
+			if os.Getenv("SKIP_destroy") == "" {
+				harness.Track(emu)
+			}
 			t.Logf("emulator %s (pid %d), log %s", emu.Endpoint(), emu.PID(), filepath.Join(emuDir, "emulator.log"))
 		})
 	})
@@ -85,6 +88,9 @@ func TestE2ELocal(t *testing.T) {
 		var err error
 		if emu, err = emulator.Attach(emuDir); err != nil {
 			t.Fatalf("SKIP_emulator: no emulator from a previous run in %s: %v", emuDir, err)
+		}
+		if os.Getenv("SKIP_destroy") == "" {
+			harness.Track(emu)
 		}
 	}
 	if t.Failed() {

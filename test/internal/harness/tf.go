@@ -65,6 +65,7 @@ func Emulator(t testing.TB) *emulator.Emulator {
 	if err != nil {
 		t.Fatalf("harness: start the emulator: %v", err)
 	}
+	Track(e)
 	t.Cleanup(func() {
 		if err := e.Stop(); err != nil {
 			t.Errorf("harness: stop the emulator (pid %d): %v", e.PID(), err)
