@@ -315,7 +315,15 @@ func (a *App) tfError(err error) error {
 	if errors.As(err, &ee) {
 		return err
 	}
-	return failf("%v", err)
+	msg := err.Error()
+	for _, s := range []string{"Backend initialization required", "Backend configuration changed", "Inconsistent dependency lock file", "Required plugins are not installed"} {
+		if strings.Contains(msg, s) {
+			// The working dir was initialised for other settings.
+			msg += " (run `tfgate init --env <env>` again)"
+			break
+		}
+	}
+	return failf("%s", msg)
 }
 
 func pairs(m map[string]string) []string {
