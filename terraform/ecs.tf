@@ -390,10 +390,6 @@ resource "aws_ecs_service" "app_codedeploy" {
   depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.ecs_execution_secrets]
 }
 
-locals {
-  ecs_service_id = var.enable_cicd ? aws_ecs_service.app_codedeploy[0].id : aws_ecs_service.app[0].id
-}
-
 # ---------------------------------------------------------------------------
 # Auto-scaling: 1..10 tasks on CPU, memory and ALB requests per target.
 # ---------------------------------------------------------------------------
@@ -463,4 +459,7 @@ resource "aws_appautoscaling_policy" "requests" {
       resource_label         = "${aws_lb.main.arn_suffix}/${local.websocket_target_group_arn_suffix}"
     }
   }
+
+  # The target group must be routed to by the load balancer first.
+  depends_on = [aws_lb_listener_rule.websocket_https, aws_lb_listener_rule.websocket_http]
 }
