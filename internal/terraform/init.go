@@ -33,6 +33,9 @@ func (r *Runner) Init(ctx context.Context, o InitOptions) error {
 		return err
 	}
 	err = tf.Init(ctx, o.options()...)
+	if err == nil {
+		return r.Layout.markInitialised()
+	}
 	if err != nil {
 		err = r.classify(ctx, "init", err, nil)
 		if pm, ok := err.(*ProviderMissingError); ok {

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -112,14 +113,37 @@ func (l Layout) StatePath() string { return filepath.Join(l.ModeDir(), "terrafor
 // person changes an environment at a time).
 func (l Layout) LockPath() string { return filepath.Join(l.EnvDir(), "tfgate.lock") }
 
-// Initialised reports whether init already ran for this layout: the data dir
-// records a backend and holds the aws provider.
+// Initialised reports whether init already ran for this layout and still
+// holds: the data dir records a backend, holds the aws provider, and was
+// initialised with the configuration's current lock file (a provider
+// upgrade there needs a new init).
 func (l Layout) Initialised() bool {
 	if _, err := os.Stat(filepath.Join(l.DataDir(), "terraform.tfstate")); err != nil {
 		return false
 	}
-	_, err := os.Stat(filepath.Join(l.DataDir(), "providers", filepath.FromSlash(AWSProvider)))
-	return err == nil
+	if _, err := os.Stat(filepath.Join(l.DataDir(), "providers", filepath.FromSlash(AWSProvider))); err != nil {
+		return false
+	}
+	mark, err := os.ReadFile(filepath.Join(l.DataDir(), initMark))
+	return err == nil && string(mark) == l.configLockSum()
+}
+
+// initMark records, in the data dir, the lock file init ran with.
+const initMark = "tfgate-init.lock-sha256"
+
+// markInitialised records a successful init.
+func (l Layout) markInitialised() error {
+	return os.WriteFile(filepath.Join(l.DataDir(), initMark), []byte(l.configLockSum()), 0o644)
+}
+
+// configLockSum is the sha256 of the configuration's lock file, "none"
+// without one.
+func (l Layout) configLockSum() string {
+	data, err := os.ReadFile(filepath.Join(l.TFDir, ".terraform.lock.hcl"))
+	if err != nil {
+		return "none"
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(data))
 }
 
 // Rel returns p relative to the repository root when it is inside it.

@@ -282,3 +282,28 @@ func TestPrepareKeepsInitLockWhenConfigHasNone(t *testing.T) {
 		t.Errorf("init's lock file lost: %q %v", data, err)
 	}
 }
+
+func TestInitialisedFollowsConfigLockFile(t *testing.T) {
+	cfg := repo(t)
+	l, _ := NewLayout(cfg, "dev", true)
+	if err := l.Prepare(); err != nil {
+		t.Fatal(err)
+	}
+	if l.Initialised() {
+		t.Fatal("fresh layout reported initialised")
+	}
+	// What a successful init leaves behind.
+	os.WriteFile(filepath.Join(l.DataDir(), "terraform.tfstate"), []byte("{}"), 0o644)
+	os.MkdirAll(filepath.Join(l.DataDir(), "providers", AWSProvider), 0o755)
+	if err := l.markInitialised(); err != nil {
+		t.Fatal(err)
+	}
+	if !l.Initialised() {
+		t.Fatal("initialised layout not recognised")
+	}
+	// A provider upgrade in the configuration's lock file needs a new init.
+	os.WriteFile(filepath.Join(l.TFDir, ".terraform.lock.hcl"), []byte("# upgraded\n"), 0o644)
+	if l.Initialised() {
+		t.Error("a changed lock file did not ask for a new init")
+	}
+}
