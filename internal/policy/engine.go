@@ -228,8 +228,11 @@ func (e *Engine) finding(r *rule, v any, env string) (result.Finding, error) {
 	if f.Message == "" {
 		return f, fmt.Errorf("%s: rule %s emitted a finding without message", r.loc, r.ID)
 	}
-	// A rule that could not decide is never a silent pass: at least warn.
-	if f.Unknown && f.Enforcement == result.Advisory {
+	// A rule that could not decide is never a silent pass: it warns in
+	// every environment (--strict turns that into a failure). It does not
+	// deny: on a first plan many values (ARNs, URLs) are unknown until
+	// apply, and denying would block every new environment.
+	if f.Unknown {
 		f.Enforcement = result.Warning
 	}
 	return f, nil

@@ -100,3 +100,22 @@ func TestCompileErrorNamesFileAndLine(t *testing.T) {
 		t.Fatalf("want error naming bad.rego:line, got %v", err)
 	}
 }
+
+func TestUnknownValueWarnsInEveryEnvironment(t *testing.T) {
+	e := newEngine(t, Options{})
+	r := rc("aws_db_instance", "main", []string{"create"}, map[string]any{
+		"multi_az": true, "storage_encrypted": true, "backup_retention_period": 7,
+		"publicly_accessible": false, "skip_final_snapshot": false,
+	})
+	r["change"].(map[string]any)["after_unknown"] = map[string]any{"deletion_protection": true}
+	for _, env := range []string{"dev", "staging", "production"} {
+		fs, err := e.Evaluate(context.Background(), planOf(r), env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := find(fs, "RDS-001", "aws_db_instance.main")
+		if f == nil || !f.Unknown || f.Enforcement != result.Warning {
+			t.Fatalf("%s: want an unknown RDS-001 warning, got %+v", env, f)
+		}
+	}
+}

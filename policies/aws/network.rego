@@ -14,9 +14,37 @@ groups := lib.live("aws_security_group")
 
 # Security groups attached to an application load balancer.
 alb_group(sg) if {
-	some lb in alb.albs
-	lib.links(lb, "security_groups", sg, "id")
+	keys := alb_group_keys
+	some k in lib.target_keys(sg, ["id"])
+	k in keys
 }
+
+alb_group_keys contains k if {
+	some lb in alb.albs
+	some k in lib.link_keys(lb, "security_groups")
+}
+
+# Keys under which the ALB's security groups can be pointed at.
+alb_group_target_keys contains k if {
+	some sg in groups
+	alb_group(sg)
+	some k in lib.target_keys(sg, ["id"])
+}
+
+# on_alb_group(rule): a standalone rule belongs to an ALB security group.
+on_alb_group(rule) if {
+	keys := alb_group_target_keys
+	some k in lib.link_keys(rule, "security_group_id")
+	k in keys
+}
+
+is_alb_group(sg) if alb_group(sg)
+
+else := false
+
+is_alb_rule(rule) if on_alb_group(rule)
+
+else := false
 
 web_port(r) if {
 	r.from_port == r.to_port
@@ -30,37 +58,28 @@ open_to_world(r) if {
 }
 
 # Inline ingress blocks of aws_security_group.
-open_ingress contains [sg, sg, r] if {
+open_ingress contains [sg, is_alb_group(sg), r] if {
 	some sg in groups
 	some r in lib.after(sg, "ingress")
 	open_to_world(r)
 }
 
 # aws_security_group_rule (type = ingress).
-open_ingress contains [rule, sg, r] if {
+open_ingress contains [rule, is_alb_rule(rule), r] if {
 	some rule in lib.live("aws_security_group_rule")
 	r := rule.change.after
 	r.type == "ingress"
 	open_to_world(r)
-	some sg in target_group(rule)
 }
 
 # aws_vpc_security_group_ingress_rule (one CIDR per rule).
-open_ingress contains [rule, sg, r] if {
+open_ingress contains [rule, is_alb_rule(rule), r] if {
 	some rule in lib.live("aws_vpc_security_group_ingress_rule")
 	a := rule.change.after
 	some c in [object.get(a, "cidr_ipv4", null), object.get(a, "cidr_ipv6", null)]
 	c in world
 	r := {"from_port": a.from_port, "to_port": a.to_port, "protocol": a.ip_protocol}
-	some sg in target_group(rule)
 }
-
-# The group a standalone rule belongs to; a group outside the plan is
-# represented by the rule itself so it is still checked (never an ALB group).
-target_group(rule) := gs if {
-	gs := [sg | some sg in groups; lib.links(rule, "security_group_id", sg, "id")]
-	count(gs) > 0
-} else := [rule]
 
 # METADATA
 # title: Internet ingress only to the ALB on 80/443
@@ -78,13 +97,13 @@ open_ingress_rule contains f if {
 }
 
 open_ingress_rule_violations contains v if {
-	some [subject, sg, r] in open_ingress
-	not allowed(sg, r)
+	some [subject, on_alb, r] in open_ingress
+	not allowed(on_alb, r)
 	v := lib.violation(subject, "ingress", sprintf("%s: ingress from the internet on %v-%v/%v is only allowed to the ALB on 80/443", [subject.address, r.from_port, r.to_port, r.protocol]))
 }
 
-allowed(sg, r) if {
-	alb_group(sg)
+allowed(on_alb, r) if {
+	on_alb == true
 	web_port(r)
 }
 
@@ -109,6 +128,12 @@ flow_logs_violations contains v if {
 }
 
 flow_logged(vpc) if {
+	keys := flow_log_keys
+	some k in lib.target_keys(vpc, ["id"])
+	k in keys
+}
+
+flow_log_keys contains k if {
 	some fl in lib.live("aws_flow_log")
-	lib.links(fl, "vpc_id", vpc, "id")
+	some k in lib.link_keys(fl, "vpc_id")
 }

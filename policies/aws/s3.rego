@@ -13,15 +13,28 @@ import data.tfgate.lib
 
 buckets := lib.live("aws_s3_bucket")
 
-# attached(t, b): the live resources of type t configuring bucket b.
-attached(t, b) := [r |
+attach_types := {
+	"aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
+	"aws_s3_bucket_policy", "aws_s3_bucket_versioning",
+}
+
+# [type, bucket key] for every bucket settings resource: which buckets have
+# a public access block, an encryption configuration, a policy. A flat set
+# (not an object of sets) so building it stays linear on large plans.
+settings_keys contains [t, k] if {
+	some t in attach_types
 	some r in lib.live(t)
-	bucket_link(r, b)
-]
+	some k in lib.link_keys(r, "bucket")
+}
 
-bucket_link(r, b) if lib.links(r, "bucket", b, "bucket")
+bucket_keys(b) := lib.target_keys(b, ["bucket", "id"])
 
-bucket_link(r, b) if lib.links(r, "bucket", b, "id")
+# has(t, b): bucket b has a live resource of type t configuring it.
+has(t, b) if {
+	keys := settings_keys
+	some k in bucket_keys(b)
+	[t, k] in keys
+}
 
 pab_flags := ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
 
@@ -50,7 +63,7 @@ public_access_block contains f if {
 public_access_block_violations contains v if {
 	not account_pab_complete
 	some b in buckets
-	count(attached("aws_s3_bucket_public_access_block", b)) == 0
+	not has("aws_s3_bucket_public_access_block", b)
 	v := lib.violation(b, "bucket", sprintf("%s: bucket has no aws_s3_bucket_public_access_block", [b.address]))
 }
 
@@ -78,7 +91,7 @@ encryption contains f if {
 
 encryption_violations contains v if {
 	some b in buckets
-	count(attached("aws_s3_bucket_server_side_encryption_configuration", b)) == 0
+	not has("aws_s3_bucket_server_side_encryption_configuration", b)
 	v := lib.violation(b, "bucket", sprintf("%s: bucket has no server-side encryption configuration", [b.address]))
 }
 
@@ -147,22 +160,19 @@ tls_only_policy contains f if {
 
 tls_only_policy_violations contains v if {
 	some b in buckets
-	policies := attached("aws_s3_bucket_policy", b)
-	count(policies) == 0
+	not has("aws_s3_bucket_policy", b)
 	v := lib.violation(b, "bucket", sprintf("%s: bucket has no policy denying non-TLS requests", [b.address]))
 }
 
 tls_only_policy_violations contains v if {
-	some b in buckets
-	some p in attached("aws_s3_bucket_policy", b)
+	some p in lib.live("aws_s3_bucket_policy")
 	not tls_only(p)
 	lib.known(p, "policy")
 	v := lib.violation(p, "policy", sprintf("%s: bucket policy does not deny aws:SecureTransport = false", [p.address]))
 }
 
 tls_only_policy_violations contains v if {
-	some b in buckets
-	some p in attached("aws_s3_bucket_policy", b)
+	some p in lib.live("aws_s3_bucket_policy")
 	not tls_only(p)
 	lib.unknown(p, "policy")
 	v := lib.unknown_violation(p, "policy")
@@ -175,8 +185,14 @@ artifact_bucket(b) if contains(lower(b.name), "artifact")
 artifact_bucket(b) if contains(lower(lib.after(b, "bucket")), "artifact")
 
 artifact_bucket(b) if {
+	keys := pipeline_store_keys
+	some k in lib.target_keys(b, ["bucket"])
+	k in keys
+}
+
+pipeline_store_keys contains k if {
 	some cp in lib.live("aws_codepipeline")
-	lib.links(cp, ["artifact_store", 0, "location"], b, "bucket")
+	some k in lib.link_keys(cp, ["artifact_store", 0, "location"])
 }
 
 # METADATA
@@ -195,12 +211,20 @@ artifacts_kms contains f if {
 }
 
 artifacts_kms_violations contains v if {
-	some b in buckets
-	artifact_bucket(b)
-	some r in attached("aws_s3_bucket_server_side_encryption_configuration", b)
+	keys := artifact_keys
+	some r in lib.live("aws_s3_bucket_server_side_encryption_configuration")
 	lib.known(r, "rule")
 	sse_algorithm(r) != "aws:kms"
-	v := lib.violation(r, "rule", sprintf("%s: artifacts bucket %s must use SSE-KMS (sse_algorithm = %v)", [r.address, b.address, sse_algorithm(r)]))
+	some k in lib.link_keys(r, "bucket")
+	k in keys
+	v := lib.violation(r, "rule", sprintf("%s: the artifacts bucket must use SSE-KMS (sse_algorithm = %v)", [r.address, sse_algorithm(r)]))
+}
+
+# Keys of the artifacts buckets.
+artifact_keys contains k if {
+	some b in buckets
+	artifact_bucket(b)
+	some k in bucket_keys(b)
 }
 
 # METADATA
@@ -224,6 +248,13 @@ versioning_violations contains v if {
 }
 
 versioned(b) if {
-	some v in attached("aws_s3_bucket_versioning", b)
+	keys := enabled_versioning_keys
+	some k in bucket_keys(b)
+	k in keys
+}
+
+enabled_versioning_keys contains k if {
+	some v in lib.live("aws_s3_bucket_versioning")
 	lib.after(v, ["versioning_configuration", 0, "status"]) == "Enabled"
+	some k in lib.link_keys(v, "bucket")
 }

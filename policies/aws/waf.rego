@@ -13,9 +13,16 @@ internet_facing contains rc if {
 	lib.after(rc, "internal") != true
 }
 
-associated(lb) if {
+# What the web ACL associations point at.
+associated_keys contains k if {
 	some a in lib.live("aws_wafv2_web_acl_association")
-	lib.links(a, "resource_arn", lb, "arn")
+	some k in lib.link_keys(a, "resource_arn")
+}
+
+associated(lb) if {
+	keys := associated_keys
+	some k in lib.target_keys(lb, ["arn"])
+	k in keys
 }
 
 # METADATA

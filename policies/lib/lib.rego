@@ -59,9 +59,14 @@ after(rc, p) := object.get(rc.change.after, path(p), null)
 # unknown(rc, p) holds when the value at p, or any block containing it, is
 # only known after apply.
 unknown(rc, p) if {
-	ps := path(p)
-	some i in numbers.range(1, count(ps))
-	object.get(rc.change.after_unknown, array.slice(ps, 0, i), false) == true
+	is_string(p)
+	rc.change.after_unknown[p] == true
+}
+
+unknown(rc, p) if {
+	is_array(p)
+	some i in numbers.range(1, count(p))
+	object.get(rc.change.after_unknown, array.slice(p, 0, i), false) == true
 }
 
 # known(rc, p) holds when the planned value at p can be inspected now.
@@ -138,15 +143,34 @@ empty(x) if x == {}
 
 # --- configuration: linking resources whose ids are unknown until apply ---
 
-# The configuration module that declares rc (root or a nested module call).
-module_config(rc) := input.configuration.root_module if {
-	not rc.module_address
-} else := object.get(input.configuration.root_module, module_path(rc.module_address), {})
+# Configuration modules by module path without instance keys ("" for the
+# root, "module.a", "module.a.module.b"), three levels deep.
+config_modules[""] := input.configuration.root_module
 
-module_path(addr) := array.flatten([["module_calls", name, "module"] |
-	some part in split(addr, ".module.")
-	name := regex.replace(trim_prefix(part, "module."), `\[[^\]]*\]$`, "")
-])
+config_modules[sprintf("module.%s", [a])] := ma.module if {
+	some a, ma in input.configuration.root_module.module_calls
+}
+
+config_modules[sprintf("module.%s.module.%s", [a, b])] := mb.module if {
+	some a, ma in input.configuration.root_module.module_calls
+	some b, mb in ma.module.module_calls
+}
+
+config_modules[sprintf("module.%s.module.%s.module.%s", [a, b, c])] := mc.module if {
+	some a, ma in input.configuration.root_module.module_calls
+	some b, mb in ma.module.module_calls
+	some c, mc in mb.module.module_calls
+}
+
+# Resource blocks keyed by [module path, address in module]: built once per
+# evaluation so each lookup is constant time.
+config_blocks[[mod, r.address]] := r if {
+	some mod, m in config_modules
+	some r in m.resources
+}
+
+# module_key: module_address without instance keys (module.a[0] -> module.a).
+module_key(rc) := regex.replace(object.get(rc, "module_address", ""), `\[[^\]]*\]`, "")
 
 # config_address: the address of rc's resource block inside its module.
 config_address(rc) := sprintf("%s.%s", [rc.type, rc.name]) if object.get(rc, "mode", "managed") == "managed"
@@ -156,10 +180,7 @@ config_address(rc) := sprintf("data.%s.%s", [rc.type, rc.name]) if rc.mode == "d
 config_resource(rc) := config_block(rc, config_address(rc))
 
 # config_block(rc, addr): the resource block addr in the module declaring rc.
-config_block(rc, addr) := r if {
-	some r in module_config(rc).resources
-	r.address == addr
-}
+config_block(rc, addr) := config_blocks[[module_key(rc), addr]]
 
 # references(rc, p): the references of the expression of attribute p in the
 # configuration (e.g. ["aws_lb.main.arn", "aws_lb.main"]); nested block
@@ -169,36 +190,52 @@ references(rc, p) := refs if {
 	refs := object.get(expr, "references", [])
 } else := []
 
-# refers_to(a, p, b): a's attribute p references resource b (same module).
-refers_to(a, p, b) if {
-	object.get(a, "module_address", "") == object.get(b, "module_address", "")
-	some ref in references(a, p)
-	ref_targets(ref, config_address(b))
+# ref_address: the resource a reference points at, without attribute or
+# instance key: "aws_lb.main[0].arn" -> "aws_lb.main".
+ref_address(ref) := concat(".", array.slice(parts, 0, 3)) if {
+	parts := split(regex.replace(ref, `\[[^\]]*\]`, ""), ".")
+	parts[0] == "data"
+} else := concat(".", array.slice(parts, 0, 2)) if {
+	parts := split(regex.replace(ref, `\[[^\]]*\]`, ""), ".")
+	not parts[0] in {"var", "local", "module", "each", "count", "path", "terraform", "self"}
 }
 
-ref_targets(ref, addr) if ref == addr
+# --- linking resources: a's attribute p points at b ---------------------
+# By equal known values (p holds b's id/arn/name) or, when ids are unknown
+# until apply, by the configuration references. Rules build an index of
+# link_keys once and look targets up by target_keys, so linking is linear.
 
-ref_targets(ref, addr) if startswith(ref, concat("", [addr, "."]))
+# link_keys(a, p): what a's attribute p points at.
+link_keys(a, p) := {["v", v] | some v in known_values(a, p)} | {k |
+	some ref in references(a, p)
+	k := ["r", object.get(a, "module_address", ""), ref_address(ref)]
+}
 
-ref_targets(ref, addr) if startswith(ref, concat("", [addr, "["]))
+# target_keys(b, attrs): how resource b can be pointed at: by the known
+# value of one of attrs, or by its configuration address.
+target_keys(b, attrs) := {["v", v] |
+	some attr in attrs
+	v := object.get(b.change.after, attr, null)
+	is_string(v)
+	known(b, attr)
+} | {["r", object.get(b, "module_address", ""), config_address(b)]}
 
-# links(a, p, b, attr): a's attribute p points at b, either by equal known
-# values (b's attr, e.g. its id or arn) or, when ids are unknown until
-# apply, through the configuration references.
-links(a, p, b, attr) if {
+known_values(a, p) := {v} if {
 	known(a, p)
 	v := after(a, p)
-	v != null
-	v == object.get(b.change.after, attr, null)
-}
-
-links(a, p, b, attr) if {
+	is_string(v)
+} else := {v |
 	known(a, p)
 	some v in after(a, p)
-	v == object.get(b.change.after, attr, null)
+	is_string(v)
 }
 
-links(a, p, b, _) if refers_to(a, p, b)
+# links(a, p, b, attr): a's attribute p points at b (for one-off checks;
+# rules over many resources use an index of link_keys instead).
+links(a, p, b, attr) if {
+	some k in link_keys(a, p)
+	k in target_keys(b, [attr])
+}
 
 # tags_all includes the provider's default_tags; tags is the fallback for
 # plans from providers that do not report tags_all.

@@ -54,9 +54,24 @@ test_unknown_parent_block if {
 	not lib.known(r, ["image_scanning_configuration", 0, "scan_on_push"])
 }
 
-test_module_path if {
-	lib.module_path("module.a") == ["module_calls", "a", "module"]
-	lib.module_path("module.a[0].module.b[\"x\"]") == ["module_calls", "a", "module", "module_calls", "b", "module"]
+test_module_key if {
+	lib.module_key({"module_address": "module.a[0].module.b[\"x\"]"}) == "module.a.module.b"
+	lib.module_key({}) == ""
+}
+
+nested_config := {"configuration": {"root_module": {"module_calls": {"a": {"module": {
+	"resources": [{"address": "aws_s3_bucket.one"}],
+	"module_calls": {"b": {"module": {
+		"resources": [{"address": "aws_s3_bucket.two"}],
+		"module_calls": {"c": {"module": {"resources": [{"address": "aws_s3_bucket.three"}]}}},
+	}}},
+}}}}}}
+
+test_config_blocks_nested_modules if {
+	blocks := lib.config_blocks with input as nested_config
+	blocks[["module.a", "aws_s3_bucket.one"]]
+	blocks[["module.a.module.b", "aws_s3_bucket.two"]]
+	blocks[["module.a.module.b.module.c", "aws_s3_bucket.three"]]
 }
 
 test_data_config_address if {
@@ -73,9 +88,18 @@ test_links_by_known_list if {
 	lib.links(a, "security_groups", b, "id")
 }
 
-test_ref_with_index if {
-	lib.ref_targets("aws_lb.main[0].arn", "aws_lb.main")
-	not lib.ref_targets("aws_lb.main2.arn", "aws_lb.main")
+test_ref_address if {
+	lib.ref_address("aws_lb.main[0].arn") == "aws_lb.main"
+	lib.ref_address("aws_lb.main") == "aws_lb.main"
+	lib.ref_address("data.aws_iam_policy_document.x.json") == "data.aws_iam_policy_document.x"
+	not lib.ref_address("var.bucket_name")
+	not lib.ref_address("module.storage.bucket_id")
+}
+
+test_links_unknown_value_is_not_a_link if {
+	a := fx.rc_unknown("aws_flow_log", "f", {"vpc_id": "vpc-1"}, {"vpc_id": true})
+	b := fx.rc("aws_vpc", "main", {"id": "vpc-1"})
+	not lib.links(a, "vpc_id", b, "id") with input as fx.plan([a, b])
 }
 
 test_tags_fallback if {

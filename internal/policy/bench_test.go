@@ -1,0 +1,48 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/saprism/tfgate/bench/gen"
+	"github.com/saprism/tfgate/internal/plan"
+)
+
+// BenchmarkEvaluate measures Evaluate alone (input conversion + the one
+// prepared query over every rule) on generated plans.
+func BenchmarkEvaluate(b *testing.B) {
+	ctx := context.Background()
+	e := newEngine(b, Options{})
+	for _, n := range []int{100, 1000, 10000} {
+		p, err := plan.Parse(gen.Plan(n), "generated")
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.SetGate("production", nil)
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			var findings int
+			for b.Loop() {
+				fs, err := e.Evaluate(ctx, p.Input, "production")
+				if err != nil {
+					b.Fatal(err)
+				}
+				findings = len(fs)
+			}
+			b.ReportMetric(float64(findings), "findings")
+		})
+		b.Run(fmt.Sprintf("preconverted/resources=%d", n), func(b *testing.B) {
+			v, err := ast.InterfaceToValue(p.Input)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := e.EvaluateValue(ctx, v, "production"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
