@@ -18,14 +18,15 @@ import (
 // repository's terraform/ stack (planned against the local emulator), with
 // sensitive values redacted by internal/plan and planned_values/prior_state
 // dropped to keep them small:
-//   production, dev            fresh plans of env/<env>.tfvars
-//   noprotect, singleaz        production with -var enable_deletion_protection=false / multi_az=false
-//   rdsplain, s3plain          storage_encrypted = false / the app bucket's SSE resource removed
-//   nowafassoc                 the aws_wafv2_web_acl_association removed
-//   a-base                     production planned after the task definition and its
-//                              dependencies were applied (container_definitions known)
-//   a-plainsecret              a-base plus OPENAI_API_KEY as a plain environment variable
-//   a-rdsreplace               a-base with storage_encrypted = false on the existing DB
+//
+//	production, dev            fresh plans of env/<env>.tfvars
+//	noprotect, singleaz        production with -var enable_deletion_protection=false / multi_az=false
+//	rdsplain, s3plain          storage_encrypted = false / the app bucket's SSE resource removed
+//	nowafassoc                 the aws_wafv2_web_acl_association removed
+//	a-base                     production planned after the task definition and its
+//	                           dependencies were applied (container_definitions known)
+//	a-plainsecret              a-base plus OPENAI_API_KEY as a plain environment variable
+//	a-rdsreplace               a-base with storage_encrypted = false on the existing DB
 func loadPlan(t testing.TB, name string) *plan.Plan {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name+".json.gz"))
