@@ -22,8 +22,9 @@ import (
 type Options struct {
 	ExtraDirs []string                     // --policy DIR, config policy_dirs
 	Overrides map[string]map[string]string // rule id -> env -> advisory|warn|deny (tfgate.yaml)
-	// NoEmbedded leaves the built-in library out (tests, or a project that
-	// ships its own complete library).
+	// NoEmbedded leaves the built-in library out. It is also left out when
+	// an extra dir has its own copy of it (package tfgate.lib), e.g. the
+	// repository's policies/ being edited.
 	NoEmbedded bool
 }
 
@@ -39,20 +40,9 @@ type Engine struct {
 // compile, metadata, unknown override) names the file and line: the gate
 // fails closed on it.
 func New(ctx context.Context, opts Options) (*Engine, error) {
-	var srcs []source
-	if !opts.NoEmbedded {
-		emb, err := embeddedSources()
-		if err != nil {
-			return nil, err
-		}
-		srcs = append(srcs, emb...)
-	}
-	for _, d := range opts.ExtraDirs {
-		s, err := dirSources(d)
-		if err != nil {
-			return nil, err
-		}
-		srcs = append(srcs, s...)
+	srcs, err := assemble(opts.ExtraDirs, opts.NoEmbedded)
+	if err != nil {
+		return nil, err
 	}
 	// Tests are not part of the evaluated set: they only run under Test.
 	eval := srcs[:0:0]

@@ -119,3 +119,135 @@ func TestUnknownValueWarnsInEveryEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestExtraDirs(t *testing.T) {
+	// The repository's own policies/ replaces the embedded copy instead of
+	// being loaded twice.
+	e := newEngine(t, Options{ExtraDirs: []string{"../../policies"}})
+	if n := len(e.Rules()); n < 30 {
+		t.Fatalf("%d rules", n)
+	}
+	// A custom rule using the library is added to it.
+	dir := t.TempDir()
+	custom := `package tfgate.custom.naming
+
+import rego.v1
+
+import data.tfgate.lib
+
+# METADATA
+# title: Buckets are named with the project prefix
+# custom:
+#   id: CUSTOM-001
+#   severity: low
+prefix contains f if {
+	some rc in lib.live("aws_s3_bucket")
+	not startswith(lib.after(rc, "bucket"), "saprism-")
+	f := lib.finding(rego.metadata.rule(), lib.violation(rc, "bucket", "bucket name lacks the project prefix"))
+}
+
+# METADATA
+# title: Plain message rule
+# custom:
+#   id: CUSTOM-002
+#   severity: medium
+#   enforcement: {production: deny}
+plain contains "no plan changes" if count(input.resource_changes) == 0
+`
+	if err := os.WriteFile(filepath.Join(dir, "naming.rego"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e = newEngine(t, Options{ExtraDirs: []string{dir}})
+	fs, err := e.Evaluate(context.Background(), planOf(rc("aws_s3_bucket", "b", []string{"create"}, map[string]any{"bucket": "other"})), "production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := find(fs, "CUSTOM-001", "aws_s3_bucket.b")
+	if f == nil || f.Enforcement != result.Advisory || f.Attribute != "bucket" {
+		t.Fatalf("CUSTOM-001 = %+v", f)
+	}
+	fs, err = e.Evaluate(context.Background(), planOf(), "production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := find(fs, "CUSTOM-002", ""); f == nil || f.Message != "no plan changes" || f.Enforcement != result.Deny {
+		t.Fatalf("CUSTOM-002 = %+v", f)
+	}
+}
+
+func TestRulesMetadata(t *testing.T) {
+	e := newEngine(t, Options{})
+	rules := e.Rules()
+	if len(rules) < 30 {
+		t.Fatalf("library has %d rules, want >= 30", len(rules))
+	}
+	for _, r := range rules {
+		if r.Title == "" || r.Description == "" || r.Remediation == "" || len(r.Docs) == 0 || r.Package == "" {
+			t.Errorf("%s: incomplete metadata %+v", r.ID, r)
+		}
+		for _, env := range []string{"dev", "staging", "production"} {
+			if r.Enforcement[env] == "" {
+				t.Errorf("%s: no enforcement for %s", r.ID, env)
+			}
+		}
+	}
+	if e.Hash() == "" || e.Hash() != newEngine(t, Options{}).Hash() {
+		t.Error("policy hash empty or unstable")
+	}
+}
+
+func TestEvalErrorFailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	// Two values for one complete rule: a runtime conflict.
+	bad := "package tfgate.custom.bad\n\nimport rego.v1\n\n# METADATA\n# title: bad\n# custom:\n#   id: BAD-001\n#   severity: low\nx := v if some v in input.resource_changes\n"
+	if err := os.WriteFile(filepath.Join(dir, "bad.rego"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newEngine(t, Options{ExtraDirs: []string{dir}})
+	fs, err := e.Evaluate(context.Background(), planOf(rc("aws_sns_topic", "a", []string{"create"}, map[string]any{}), rc("aws_sns_topic", "b", []string{"create"}, map[string]any{})), "dev")
+	if err == nil || fs != nil || !strings.Contains(err.Error(), "bad.rego:10") {
+		t.Fatalf("want an error naming bad.rego:10 and no findings, got %v, %d findings", err, len(fs))
+	}
+}
+
+func writeRego(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestMetadataErrors(t *testing.T) {
+	rule := func(id, sev, enf string) string {
+		return "package tfgate.custom.m\n\nimport rego.v1\n\n# METADATA\n# title: t\n# custom:\n#   id: " + id +
+			"\n#   severity: " + sev + enf + "\nr contains \"x\" if false\n"
+	}
+	cases := map[string]struct{ text, want string }{
+		"bad severity":    {rule("M-1", "urgent", ""), "m.rego:5: rule M-1: custom.severity"},
+		"bad enforcement": {rule("M-1", "low", "\n#   enforcement: {dev: block}"), "enforcement dev: block"},
+		"duplicate id":    {rule("RDS-001", "low", ""), "rule id RDS-001 already used"},
+	}
+	for name, c := range cases {
+		dir := writeRego(t, map[string]string{"m.rego": c.text})
+		_, err := New(context.Background(), Options{ExtraDirs: []string{dir}})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want %q", name, err, c.want)
+		}
+	}
+}
+
+func TestTestReportsFailures(t *testing.T) {
+	dir := writeRego(t, map[string]string{"x_test.rego": "package tfgate.test.x\n\nimport rego.v1\n\ntest_fails if false\n\ntest_passes if true\n"})
+	var out strings.Builder
+	ok, err := Test(context.Background(), []string{dir}, &out, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok || !strings.Contains(out.String(), "test_fails") || !strings.Contains(out.String(), "FAIL") {
+		t.Fatalf("ok=%v output:\n%s", ok, out.String())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -14,6 +15,38 @@ import (
 
 	"github.com/saprism/tfgate/policies"
 )
+
+// libPackage matches the library's helper package: a policy dir that has
+// its own copy replaces the built-in library instead of adding to it (so
+// `tfgate policy test policies/` tests the working tree, and a config
+// pointing policy_dirs at the repo's policies/ does not load it twice).
+var libPackage = regexp.MustCompile(`(?m)^package\s+tfgate\.lib\s*$`)
+
+// assemble returns the policy sources: the embedded library (unless
+// noEmbedded, or a dir carries its own tfgate.lib) followed by the dirs.
+func assemble(dirs []string, noEmbedded bool) ([]source, error) {
+	var extra []source
+	for _, d := range dirs {
+		s, err := dirSources(d)
+		if err != nil {
+			return nil, err
+		}
+		extra = append(extra, s...)
+	}
+	for _, s := range extra {
+		if libPackage.Match(s.text) {
+			noEmbedded = true
+		}
+	}
+	if noEmbedded {
+		return extra, nil
+	}
+	emb, err := embeddedSources()
+	if err != nil {
+		return nil, err
+	}
+	return append(emb, extra...), nil
+}
 
 // source is one Rego file of the policy set.
 type source struct {

@@ -23,23 +23,13 @@ type TestReport struct {
 // OK is true when every test passed and at least one ran.
 func (r *TestReport) OK() bool { return r.Failed == 0 && r.Passed > 0 }
 
-// RunTests runs the *_test.rego tests of dirs (the embedded library when
-// dirs is empty) through OPA's tester, optionally with coverage.
+// RunTests runs the *_test.rego tests of the embedded library plus dirs
+// (dirs alone when one of them carries its own tfgate.lib, e.g. the
+// repository's policies/) through OPA's tester, optionally with coverage.
 func RunTests(ctx context.Context, dirs []string, coverage bool) (*TestReport, error) {
-	var srcs []source
-	if len(dirs) == 0 {
-		emb, err := embeddedSources()
-		if err != nil {
-			return nil, err
-		}
-		srcs = emb
-	}
-	for _, d := range dirs {
-		s, err := dirSources(d)
-		if err != nil {
-			return nil, err
-		}
-		srcs = append(srcs, s...)
+	srcs, err := assemble(dirs, false)
+	if err != nil {
+		return nil, err
 	}
 	mods, err := parse(srcs)
 	if err != nil {
