@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/saprism/tfgate/bench/gen"
 	"github.com/saprism/tfgate/internal/plan"
@@ -40,6 +41,42 @@ func BenchmarkEvaluate(b *testing.B) {
 			}
 			for b.Loop() {
 				if _, err := e.EvaluateValue(ctx, v, "production"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkQueryShape compares the engine's query (one set comprehension
+// per rule, in one prepared query) with evaluating the whole
+// data.tfgate.aws document, which also materialises every helper rule.
+func BenchmarkQueryShape(b *testing.B) {
+	ctx := context.Background()
+	e := newEngine(b, Options{})
+	whole, err := rego.New(rego.Query("data.tfgate.aws"), rego.Compiler(e.compiler)).PrepareForEval(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{1000, 10000} {
+		p, err := plan.Parse(gen.Plan(n), "generated")
+		if err != nil {
+			b.Fatal(err)
+		}
+		v, err := ast.InterfaceToValue(p.Input)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("per-rule/resources=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := e.EvaluateValue(ctx, v, "production"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("whole-document/resources=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := whole.Eval(ctx, rego.EvalParsedInput(v)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -34,6 +34,7 @@ type Engine struct {
 	overrides map[string]map[string]result.Enforcement
 	query     rego.PreparedEvalQuery
 	hash      string
+	compiler  *ast.Compiler
 }
 
 // New loads, compiles and prepares the policy set. Any error (parse,
@@ -67,7 +68,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if len(rules) == 0 {
 		return nil, errors.New("policy set has no rule with METADATA custom.id")
 	}
-	e := &Engine{rules: rules, hash: hashSources(srcs)}
+	e := &Engine{rules: rules, hash: hashSources(srcs), compiler: c}
 	if e.overrides, err = validateOverrides(opts.Overrides, rules); err != nil {
 		return nil, err
 	}
