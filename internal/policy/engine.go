@@ -84,6 +84,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	e.query, err = rego.New(
 		rego.ParsedQuery(body),
 		rego.Compiler(c),
+		rego.StrictBuiltinErrors(true),
 	).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("policy prepare: %w", err)

@@ -251,3 +251,84 @@ func TestTestReportsFailures(t *testing.T) {
 		t.Fatalf("ok=%v output:\n%s", ok, out.String())
 	}
 }
+
+// Plans from other repositories can be odd: blocks null, attributes
+// missing, after_unknown absent. Builtins raise errors (strict mode, so a
+// rule bug fails closed with file:line), so the library must not trip on
+// such shapes.
+func TestOddShapesDoNotError(t *testing.T) {
+	e := newEngine(t, Options{})
+	types := []string{
+		"aws_db_instance", "aws_rds_cluster", "aws_s3_bucket", "aws_s3_bucket_public_access_block",
+		"aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_policy", "aws_s3_bucket_versioning",
+		"aws_s3_account_public_access_block", "aws_codepipeline", "aws_lb", "aws_alb", "aws_lb_listener",
+		"aws_wafv2_web_acl", "aws_wafv2_web_acl_association", "aws_ecs_cluster", "aws_ecs_task_definition",
+		"aws_ecs_service", "aws_ecr_repository", "aws_sns_topic", "aws_cloudwatch_log_group", "aws_ssm_parameter",
+		"aws_kms_key", "aws_cognito_user_pool", "aws_security_group", "aws_security_group_rule",
+		"aws_vpc_security_group_ingress_rule", "aws_vpc", "aws_flow_log", "aws_cloudfront_distribution",
+	}
+	attrs := []string{
+		"bucket", "id", "arn", "name", "type", "policy", "rule", "protocol", "ssl_policy", "default_action",
+		"internal", "security_groups", "security_group_id", "vpc_id", "resource_arn", "container_definitions",
+		"setting", "ingress", "cidr_blocks", "cidr_ipv4", "from_port", "to_port", "ip_protocol",
+		"viewer_certificate", "default_cache_behavior", "ordered_cache_behavior", "password_policy",
+		"image_scanning_configuration", "encryption_configuration", "versioning_configuration",
+		"artifact_store", "network_configuration", "tags", "tags_all", "kms_key_id", "retention_in_days",
+	}
+	shapes := map[string]func() map[string]any{
+		"empty": func() map[string]any { return map[string]any{} },
+		"nulls": func() map[string]any {
+			m := map[string]any{}
+			for _, a := range attrs {
+				m[a] = nil
+			}
+			return m
+		},
+		"strings": func() map[string]any {
+			m := map[string]any{}
+			for _, a := range attrs {
+				m[a] = "x"
+			}
+			return m
+		},
+		"numbers": func() map[string]any {
+			m := map[string]any{}
+			for _, a := range attrs {
+				m[a] = 1
+			}
+			return m
+		},
+		"objects": func() map[string]any {
+			m := map[string]any{}
+			for _, a := range attrs {
+				m[a] = map[string]any{"a": nil}
+			}
+			return m
+		},
+		"lists of strings": func() map[string]any {
+			m := map[string]any{}
+			for _, a := range attrs {
+				m[a] = []any{"x", 1}
+			}
+			return m
+		},
+		"lists of nulls": func() map[string]any {
+			m := map[string]any{}
+			for _, a := range attrs {
+				m[a] = []any{nil}
+			}
+			return m
+		},
+	}
+	for name, shape := range shapes {
+		var rcs []map[string]any
+		for _, typ := range types {
+			r := rc(typ, "x", []string{"create"}, shape())
+			delete(r["change"].(map[string]any), "after_unknown")
+			rcs = append(rcs, r)
+		}
+		if _, err := e.Evaluate(context.Background(), planOf(rcs...), "production"); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

@@ -40,6 +40,7 @@ func RunTests(ctx context.Context, dirs []string, coverage bool) (*TestReport, e
 		SetCompiler(ast.NewCompiler().WithEnablePrintStatements(true)).
 		SetStore(inmem.New()).
 		CapturePrintOutput(true).
+		RaiseBuiltinErrors(true).
 		SetModules(mods)
 	if coverage {
 		cov = cover.New()

@@ -53,13 +53,11 @@ deletion_protection_violations contains v if {
 }
 
 # TLS 1.2+ policies of ELB (the TLS13 ones also allow 1.2 only as a floor).
-tls12_policy(p) if startswith(p, "ELBSecurityPolicy-TLS13-1-2")
-
-tls12_policy(p) if startswith(p, "ELBSecurityPolicy-TLS13-1-3")
-
-tls12_policy(p) if startswith(p, "ELBSecurityPolicy-TLS-1-2")
-
-tls12_policy(p) if startswith(p, "ELBSecurityPolicy-FS-1-2")
+tls12_policy(p) if {
+	is_string(p)
+	some prefix in ["ELBSecurityPolicy-TLS13-1-2", "ELBSecurityPolicy-TLS13-1-3", "ELBSecurityPolicy-TLS-1-2", "ELBSecurityPolicy-FS-1-2"]
+	startswith(p, prefix)
+}
 
 # METADATA
 # title: HTTPS listener uses TLS 1.2 or later

@@ -54,6 +54,11 @@ viewer_tls_violations contains v if {
 	some rc in distributions
 	some vc in lib.after(rc, "viewer_certificate")
 	vc.cloudfront_default_certificate != true
-	not startswith(vc.minimum_protocol_version, "TLSv1.2")
+	not tls12(vc.minimum_protocol_version)
 	v := lib.violation(rc, "viewer_certificate.minimum_protocol_version", sprintf("%s: viewers must use TLS 1.2+ (minimum_protocol_version = %v)", [rc.address, vc.minimum_protocol_version]))
+}
+
+tls12(v) if {
+	is_string(v)
+	startswith(v, "TLSv1.2")
 }

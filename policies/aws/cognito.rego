@@ -16,9 +16,11 @@ password_requirements := {
 	"require_symbols": true,
 }
 
-policy_of(rc) := object.get(rc.change.after, ["password_policy", 0], {}) if lib.after(rc, ["password_policy", 0]) != null
-
-policy_of(rc) := {} if lib.after(rc, ["password_policy", 0]) == null
+# The password_policy block, {} when absent.
+policy_of(rc) := pp if {
+	pp := lib.after(rc, ["password_policy", 0])
+	is_object(pp)
+} else := {}
 
 weak_password_settings(rc) := [msg |
 	pp := policy_of(rc)

@@ -37,7 +37,8 @@ insights_on(rc) if {
 
 task_defs := lib.live("aws_ecs_task_definition")
 
-containers(rc) := lib.json_attr(rc, "container_definitions")
+# The container definitions, [] unless a JSON list of objects.
+containers(rc) := [c | some c in lib.json_attr(rc, "container_definitions"); is_object(c)]
 
 # METADATA
 # title: No plaintext secrets in task definitions
@@ -60,7 +61,7 @@ plaintext_secrets contains f if {
 plaintext_secrets_violations contains v if {
 	some rc in task_defs
 	some c in containers(rc)
-	some e in object.get(c, "environment", [])
+	some e in lib.list(object.get(c, "environment", []))
 	lib.secret_name(e.name)
 	v := lib.violation(rc, "container_definitions", sprintf("%s: container %q sets %s in plain environment; use secrets", [rc.address, c.name, e.name]))
 }

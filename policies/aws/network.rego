@@ -49,10 +49,12 @@ else := false
 web_port(r) if {
 	r.from_port == r.to_port
 	r.from_port in {80, 443}
+	is_string(r.protocol)
 	lower(r.protocol) in {"tcp", "6"}
 }
 
 open_to_world(r) if {
+	is_object(r)
 	some c in array.concat(lib.list(object.get(r, "cidr_blocks", [])), lib.list(object.get(r, "ipv6_cidr_blocks", [])))
 	c in world
 }

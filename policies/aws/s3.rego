@@ -182,7 +182,11 @@ tls_only_policy_violations contains v if {
 
 artifact_bucket(b) if contains(lower(b.name), "artifact")
 
-artifact_bucket(b) if contains(lower(lib.after(b, "bucket")), "artifact")
+artifact_bucket(b) if {
+	name := lib.after(b, "bucket")
+	is_string(name)
+	contains(lower(name), "artifact")
+}
 
 artifact_bucket(b) if {
 	keys := pipeline_store_keys

@@ -11,7 +11,11 @@ secret_parameter(rc) if lib.secret_name(lib.after(rc, "name"))
 
 secret_parameter(rc) if lib.secret_name(rc.name)
 
-secret_parameter(rc) if regex.match(`(?i)(secret|password|token|credential|api_key|private_key|database_url)`, lib.after(rc, "name"))
+secret_parameter(rc) if {
+	name := lib.after(rc, "name")
+	is_string(name)
+	regex.match(`(?i)(secret|password|token|credential|api_key|private_key|database_url)`, name)
+}
 
 # METADATA
 # title: Secret parameters are SecureString

@@ -51,7 +51,8 @@ acls := lib.live("aws_wafv2_web_acl")
 has_statement(acl, kind) if {
 	some r in lib.after(acl, "rule")
 	some st in r.statement
-	count(object.get(st, kind, [])) > 0
+	is_object(st)
+	count(lib.list(object.get(st, kind, []))) > 0
 }
 
 # METADATA

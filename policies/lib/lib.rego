@@ -54,19 +54,26 @@ path(p) := [p] if is_string(p)
 attribute(p) := concat(".", [s | some s in path(p); is_string(s)])
 
 # after(rc, p) is the planned value at path p, null when absent.
-after(rc, p) := object.get(rc.change.after, path(p), null)
+after(rc, p) := object.get(rc.change.after, path(p), null) if is_object(rc.change.after)
+
+else := null
+
+# after_unknown of rc, {} when the plan has none.
+unknowns(rc) := rc.change.after_unknown if is_object(rc.change.after_unknown)
+
+else := {}
 
 # unknown(rc, p) holds when the value at p, or any block containing it, is
 # only known after apply.
 unknown(rc, p) if {
 	is_string(p)
-	rc.change.after_unknown[p] == true
+	unknowns(rc)[p] == true
 }
 
 unknown(rc, p) if {
 	is_array(p)
 	some i in numbers.range(1, count(p))
-	object.get(rc.change.after_unknown, array.slice(p, 0, i), false) == true
+	object.get(unknowns(rc), array.slice(p, 0, i), false) == true
 }
 
 # known(rc, p) holds when the planned value at p can be inspected now.
@@ -256,15 +263,20 @@ json_attr(rc, p) := v if {
 sensitive(rc, p) if object.get(rc.change, array.concat(["after_sensitive"], path(p)), false) == true
 
 # Secret-looking names: *_KEY, *_SECRET, *PASSWORD*, *TOKEN*, DATABASE_URL.
-secret_name(n) if endswith(upper(n), "_KEY")
+secret_name(n) if {
+	is_string(n)
+	secret_upper(upper(n))
+}
 
-secret_name(n) if endswith(upper(n), "_SECRET")
+secret_upper(n) if endswith(n, "_KEY")
 
-secret_name(n) if contains(upper(n), "PASSWORD")
+secret_upper(n) if endswith(n, "_SECRET")
 
-secret_name(n) if contains(upper(n), "TOKEN")
+secret_upper(n) if contains(n, "PASSWORD")
 
-secret_name(n) if upper(n) == "DATABASE_URL"
+secret_upper(n) if contains(n, "TOKEN")
+
+secret_upper(n) if n == "DATABASE_URL"
 
 # Types whose deletion loses data, guarded by STATE-001.
 stateful_types := {
