@@ -93,7 +93,7 @@ func TestE2EAWS(t *testing.T) {
 	// Destroy in a deferred cleanup, pass or fail, unless asked to keep it.
 	t.Cleanup(func() {
 		teststructure.RunTestStage(t, "destroy", func() {
-			harness.Stage(t, "destroy", func() {
+			harness.Step(t, "destroy", func() {
 				if _, err := tt.DestroyE(t, opts); err != nil {
 					t.Errorf("destroy of run %s failed: %v\nclean up with: go run ./test/sweep -run %s -yes", runID, err, runID)
 				}
@@ -102,7 +102,7 @@ func TestE2EAWS(t *testing.T) {
 	})
 
 	teststructure.RunTestStage(t, "apply", func() {
-		harness.Stage(t, "apply", func() {
+		harness.Stage(t, "apply", func(t *testing.T) {
 			js, err := tt.InitAndPlanAndShowE(t, opts)
 			if err != nil {
 				t.Fatalf("plan: %v", err)
@@ -122,7 +122,7 @@ func TestE2EAWS(t *testing.T) {
 	}
 
 	teststructure.RunTestStage(t, "verify", func() {
-		harness.Stage(t, "verify", func() {
+		harness.Stage(t, "verify", func(t *testing.T) {
 			show := *opts
 			show.PlanFilePath = ""
 			state, err := tt.ShowE(t, &show)
@@ -135,7 +135,7 @@ func TestE2EAWS(t *testing.T) {
 	})
 
 	teststructure.RunTestStage(t, "replan", func() {
-		harness.Stage(t, "replan", func() {
+		harness.Stage(t, "replan", func(t *testing.T) {
 			if _, err := tt.PlanE(t, opts); err != nil {
 				t.Fatalf("plan: %v", err)
 			}

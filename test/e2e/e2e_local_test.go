@@ -62,7 +62,7 @@ func TestE2ELocal(t *testing.T) {
 	})
 
 	teststructure.RunTestStage(t, "emulator", func() {
-		harness.Stage(t, "emulator", func() {
+		harness.Stage(t, "emulator", func(t *testing.T) {
 			// A stale run's state or emulator would make this one lie.
 			if old, err := emulator.Attach(emuDir); err == nil {
 				_ = old.Stop()
@@ -98,7 +98,7 @@ func TestE2ELocal(t *testing.T) {
 	}
 
 	teststructure.RunTestStage(t, "apply", func() {
-		harness.Stage(t, "apply", func() {
+		harness.Stage(t, "apply", func(t *testing.T) {
 			if code := Tfgate(t, root, "up", "--env", env, "--local"); code != 0 {
 				t.Fatalf("tfgate up --env %s --local exited %d", env, code)
 			}
@@ -115,7 +115,7 @@ func TestE2ELocal(t *testing.T) {
 	emuEnv := harness.EmulatorEnv(emu)
 
 	teststructure.RunTestStage(t, "verify", func() {
-		harness.Stage(t, "verify", func() {
+		harness.Stage(t, "verify", func(t *testing.T) {
 			opts := harness.Options(t, cfg, env, emuEnv)
 			opts.PlanFilePath = "" // show the state, not a plan
 			state, err := tt.ShowE(t, opts)
@@ -133,14 +133,14 @@ func TestE2ELocal(t *testing.T) {
 	})
 
 	teststructure.RunTestStage(t, "replan", func() {
-		harness.Stage(t, "replan", func() {
+		harness.Stage(t, "replan", func(t *testing.T) {
 			p := harness.PlanEnv(t, cfg, env, emuEnv, nil)
 			NoChanges(t, p)
 		})
 	})
 
 	teststructure.RunTestStage(t, "destroy", func() {
-		harness.Stage(t, "destroy", func() {
+		harness.Stage(t, "destroy", func(t *testing.T) {
 			if code := Tfgate(t, root, "down", "--env", env, "--local"); code != 0 {
 				t.Fatalf("tfgate down --env %s --local exited %d", env, code)
 			}

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/aws-sdk-go-v2/service/wafv2"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // Clients are the SDK clients verify uses, all on one aws.Config.
@@ -78,18 +79,18 @@ type Expect struct {
 func Verify(t *testing.T, c *Clients, s *Stack, ex Expect) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	t.Run("rds", func(t *testing.T) { verifyRDS(ctx, t, c, s) })
+	t.Run("rds", func(t *testing.T) { verifyRDS(ctx, t, c, s, ex) })
 	t.Run("waf_on_alb", func(t *testing.T) { verifyWAF(ctx, t, c, s) })
 	t.Run("listeners", func(t *testing.T) { verifyListeners(ctx, t, c, s, ex) })
 	t.Run("target_groups_ws", func(t *testing.T) { verifyTargetGroups(ctx, t, c, s) })
 	t.Run("ssm_securestring", func(t *testing.T) { verifySSM(ctx, t, c, ex) })
 	t.Run("s3", func(t *testing.T) { verifyS3(ctx, t, c, s) })
 	t.Run("alarms", func(t *testing.T) { verifyAlarms(ctx, t, c, s) })
-	t.Run("autoscaling", func(t *testing.T) { verifyAutoscaling(ctx, t, c, s) })
+	t.Run("autoscaling", func(t *testing.T) { verifyAutoscaling(ctx, t, c, s, ex) })
 	t.Run("cognito", func(t *testing.T) { verifyCognito(ctx, t, c, s) })
 }
 
-func verifyRDS(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
+func verifyRDS(ctx context.Context, t *testing.T, c *Clients, s *Stack, ex Expect) {
 	for _, r := range s.Need(t, "aws_db_instance") {
 		id := Attr(r, "identifier")
 		out, err := c.RDS.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: &id})
@@ -106,7 +107,11 @@ func verifyRDS(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
 		if aws.ToString(db.KmsKeyId) == "" {
 			t.Errorf("%s: no KMS key", r.Address)
 		}
-		if got := aws.ToInt32(db.BackupRetentionPeriod); got < 7 {
+		// dev keeps backups 1 day on purpose (dev.tfvars: disposable); every
+		// other environment keeps the document's 7 days at least.
+		if got, want := aws.ToInt32(db.BackupRetentionPeriod), stateInt(r, "backup_retention_period"); got != want {
+			t.Errorf("%s: backup retention %d days, state says %d", r.Address, got, want)
+		} else if ex.Env != "dev" && got < 7 {
 			t.Errorf("%s: backup retention %d days, want >= 7", r.Address, got)
 		}
 		if got := aws.ToInt32(db.MaxAllocatedStorage); got != 100 {
@@ -209,13 +214,24 @@ func verifyListeners(ctx context.Context, t *testing.T, c *Clients, s *Stack, ex
 }
 
 func verifyTargetGroups(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
+	var stateTGs []string
+	for _, r := range s.Need(t, "aws_lb_target_group") {
+		stateTGs = append(stateTGs, Attr(r, "arn"))
+	}
+	all, err := c.ELB.DescribeTargetGroups(ctx, &elbv2.DescribeTargetGroupsInput{TargetGroupArns: stateTGs})
+	if err != nil {
+		t.Fatalf("DescribeTargetGroups: %v", err)
+	}
+	if len(all.TargetGroups) != len(stateTGs) {
+		t.Errorf("state has %d target groups, the API %d", len(stateTGs), len(all.TargetGroups))
+	}
 	for _, arn := range albs(t, s) {
 		tgs, err := c.ELB.DescribeTargetGroups(ctx, &elbv2.DescribeTargetGroupsInput{LoadBalancerArn: &arn})
 		if err != nil {
 			t.Fatalf("DescribeTargetGroups: %v", err)
 		}
-		if len(tgs.TargetGroups) < 2 {
-			t.Errorf("ALB has %d target groups, want the app and the WebSocket ones", len(tgs.TargetGroups))
+		if len(tgs.TargetGroups) == 0 {
+			t.Errorf("no target group serves the ALB")
 		}
 		ls, err := c.ELB.DescribeListeners(ctx, &elbv2.DescribeListenersInput{LoadBalancerArn: &arn})
 		if err != nil {
@@ -374,7 +390,9 @@ func verifyAlarms(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
 		metric    string
 		threshold float64
 		period    int32
+		evals     int32
 		op        string
+		actions   []string
 	}
 	var got []alarm
 	for i := 0; i < len(names); i += 100 {
@@ -384,7 +402,8 @@ func verifyAlarms(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
 			t.Fatalf("DescribeAlarms: %v", err)
 		}
 		for _, a := range out.MetricAlarms {
-			al := alarm{metric: aws.ToString(a.MetricName), threshold: aws.ToFloat64(a.Threshold), period: aws.ToInt32(a.Period), op: string(a.ComparisonOperator)}
+			al := alarm{metric: aws.ToString(a.MetricName), threshold: aws.ToFloat64(a.Threshold), period: aws.ToInt32(a.Period),
+				evals: aws.ToInt32(a.EvaluationPeriods), op: string(a.ComparisonOperator), actions: a.AlarmActions}
 			for _, m := range a.Metrics {
 				if m.MetricStat != nil && m.MetricStat.Metric != nil {
 					al.metric += " " + aws.ToString(m.MetricStat.Metric.MetricName)
@@ -409,8 +428,25 @@ func verifyAlarms(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
 	}
 	if a := find("5XX"); a == nil {
 		t.Errorf("no 5XX alarm")
-	} else if a.threshold != 10 || a.period != 300 || a.op != "GreaterThanThreshold" {
-		t.Errorf("5XX alarm: %s %v over %d s, want GreaterThanThreshold 10 over 300 s", a.op, a.threshold, a.period)
+	} else if a.threshold != 10 || a.period*a.evals != 300 || a.op != "GreaterThanThreshold" {
+		t.Errorf("5XX alarm: %s %v over %d x %d s, want GreaterThanThreshold 10 over 300 s", a.op, a.threshold, a.evals, a.period)
+	}
+	topics := map[string]bool{}
+	for _, r := range s.All("aws_sns_topic") {
+		topics[Attr(r, "arn")] = true
+	}
+	for _, m := range []string{"5XX", "TargetResponseTime"} {
+		a := find(m)
+		if a == nil {
+			continue
+		}
+		notified := false
+		for _, act := range a.actions {
+			notified = notified || topics[act]
+		}
+		if !notified {
+			t.Errorf("%s alarm does not notify the stack's SNS topic (actions %v)", m, a.actions)
+		}
 	}
 	if a := find("TargetResponseTime"); a == nil {
 		t.Errorf("no response time alarm")
@@ -419,7 +455,7 @@ func verifyAlarms(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
 	}
 }
 
-func verifyAutoscaling(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
+func verifyAutoscaling(ctx context.Context, t *testing.T, c *Clients, s *Stack, ex Expect) {
 	for _, r := range s.Need(t, "aws_appautoscaling_target") {
 		id := Attr(r, "resource_id")
 		out, err := c.AAS.DescribeScalableTargets(ctx, &applicationautoscaling.DescribeScalableTargetsInput{
@@ -432,8 +468,17 @@ func verifyAutoscaling(ctx context.Context, t *testing.T, c *Clients, s *Stack) 
 			t.Fatalf("%s: %d scalable targets", id, len(out.ScalableTargets))
 		}
 		st := out.ScalableTargets[0]
-		if aws.ToInt32(st.MinCapacity) != 1 || aws.ToInt32(st.MaxCapacity) != 10 {
-			t.Errorf("%s: capacity %d..%d, want 1..10", id, aws.ToInt32(st.MinCapacity), aws.ToInt32(st.MaxCapacity))
+		// The document's range is 1..10 (production); smaller environments
+		// cap lower on purpose. The API must hold what the state says.
+		lo, hi := aws.ToInt32(st.MinCapacity), aws.ToInt32(st.MaxCapacity)
+		if lo != stateInt(r, "min_capacity") || hi != stateInt(r, "max_capacity") {
+			t.Errorf("%s: capacity %d..%d, state says %d..%d", id, lo, hi, stateInt(r, "min_capacity"), stateInt(r, "max_capacity"))
+		}
+		if lo != 1 || hi < 1 || hi > 10 {
+			t.Errorf("%s: capacity %d..%d is outside the document's 1..10", id, lo, hi)
+		}
+		if ex.Env == "production" && hi != 10 {
+			t.Errorf("%s: production scales to %d tasks, want 10", id, hi)
 		}
 		pol, err := c.AAS.DescribeScalingPolicies(ctx, &applicationautoscaling.DescribeScalingPoliciesInput{
 			ServiceNamespace: aastypes.ServiceNamespaceEcs, ResourceId: &id,
@@ -465,4 +510,10 @@ func verifyCognito(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
 	if len(s.All("aws_cognito_user_pool_client")) == 0 {
 		t.Errorf("state has no Cognito app client")
 	}
+}
+
+// stateInt reads a number attribute of a state resource.
+func stateInt(r *tfjson.StateResource, key string) int32 {
+	f, _ := r.AttributeValues[key].(float64)
+	return int32(f)
 }

@@ -42,13 +42,12 @@ func TestPlan(t *testing.T) {
 		t.Run(env, func(t *testing.T) {
 			t.Parallel()
 			var p *harness.Plan
-			harness.Stage(t, "plan "+env, func() {
+			if !harness.Stage(t, "plan", func(t *testing.T) {
 				p = harness.PlanEnv(t, harness.IsolatedConfig(t), env, emuEnv, nil)
-			})
-			if t.Failed() {
+			}) {
 				return
 			}
-			harness.Stage(t, "assert "+env, func() {
+			harness.Stage(t, "assert", func(t *testing.T) {
 				t.Run("first_apply", func(t *testing.T) { firstApply(t, p) })
 				t.Run("subnets", func(t *testing.T) { subnets(t, p) })
 				t.Run("rds", func(t *testing.T) { rds(t, p, expect[env]) })
@@ -59,7 +58,7 @@ func TestPlan(t *testing.T) {
 				t.Run("ssm", func(t *testing.T) { ssm(t, p) })
 				t.Run("alarms", func(t *testing.T) { alarms(t, p) })
 			})
-			harness.Stage(t, "gate "+env, func() { verdict(t, p, expect[env]) })
+			harness.Stage(t, "gate", func(t *testing.T) { verdict(t, p, expect[env]) })
 		})
 	}
 }

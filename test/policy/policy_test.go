@@ -238,15 +238,14 @@ func TestPolicyRegression(t *testing.T) {
 	emu := harness.Emulator(t)
 	emuEnv := harness.EmulatorEnv(emu)
 	plans := map[string]*harness.Plan{}
-	harness.Stage(t, "real plans", func() {
+	if !harness.Stage(t, "real_plans", func(t *testing.T) {
 		plans["baseline"] = harness.PlanEnv(t, harness.IsolatedConfig(t), "production", emuEnv, nil)
 		for _, v := range variants {
 			if v.kind == "real plan" {
 				plans[v.name] = harness.PlanEnv(t, harness.IsolatedConfig(t), "production", emuEnv, v.vars)
 			}
 		}
-	})
-	if t.Failed() {
+	}) {
 		return
 	}
 	// The emulator is only needed for the data sources of the real plans.
@@ -262,7 +261,7 @@ func TestPolicyRegression(t *testing.T) {
 	t.Logf("baseline production: verdict %s, %d findings", base.Verdict, len(base.Findings))
 
 	fired := map[string][]string{} // rule id -> cases that newly fired it
-	harness.Stage(t, "variants", func() {
+	harness.Stage(t, "variants", func(t *testing.T) {
 		for _, v := range variants {
 			t.Run(v.name, func(t *testing.T) {
 				var js []byte
@@ -319,7 +318,7 @@ func TestPolicyRegression(t *testing.T) {
 		}
 	})
 
-	harness.Stage(t, "rule coverage", func() {
+	harness.Stage(t, "rule_coverage", func(t *testing.T) {
 		var never []string
 		for _, r := range rules {
 			if len(fired[r.ID]) == 0 {

@@ -36,22 +36,34 @@ func Root(t testing.TB) string {
 	}
 }
 
-// Stage runs fn as a named stage and, when it fails, says which stage failed
-// so a long suite's log points at the step to re-run.
-func Stage(t testing.TB, name string, fn func()) {
+// Stage runs fn as a subtest named after the stage, so a failure reads
+// "--- FAIL: TestE2ELocal/verify/rds" and the log says which stage to
+// re-run; it returns whether the stage passed, so later stages that need
+// it can be skipped.
+func Stage(t *testing.T, name string, fn func(t *testing.T)) bool {
 	t.Helper()
-	done := false
+	ok := t.Run(name, func(t *testing.T) {
+		t.Logf("stage %s: start", name)
+		fn(t)
+	})
+	if !ok {
+		t.Logf("STAGE FAILED: %s", name)
+	}
+	return ok
+}
+
+// Step is Stage for places where subtests are not allowed (t.Cleanup): it
+// runs fn on t and logs the step's name if it made the test fail.
+func Step(t testing.TB, name string, fn func()) {
+	t.Helper()
+	before, done := t.Failed(), false
 	defer func() {
-		if !done || t.Failed() {
-			t.Logf("STAGE FAILED: %s", name)
+		if !done || (!before && t.Failed()) {
+			t.Logf("STEP FAILED: %s", name)
 		}
 	}()
-	t.Logf("stage %s: start", name)
 	fn()
 	done = true
-	if !t.Failed() {
-		t.Logf("stage %s: ok", name)
-	}
 }
 
 // RequireTools fails (never skips) when a tool the suite needs is missing:
