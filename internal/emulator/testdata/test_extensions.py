@@ -335,5 +335,29 @@ class Inventory(unittest.TestCase):
         self.assertEqual(left, [])
 
 
+class Middleware(unittest.TestCase):
+    def test_chunked_request_body_reaches_moto(self):
+        import http.client
+        from urllib.parse import urlparse
+
+        s3 = client("s3")
+        s3.create_bucket(Bucket="tfgate-chunked")
+        u = urlparse(ENDPOINT)
+        conn = http.client.HTTPConnection(u.hostname, u.port)
+        conn.putrequest("PUT", "/tfgate-chunked/obj")
+        conn.putheader("Transfer-Encoding", "chunked")
+        conn.putheader("Authorization", "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/s3/aws4_request, "
+                                        "SignedHeaders=host, Signature=0")
+        conn.endheaders()
+        for chunk in (b"hello ", b"chunked world"):
+            conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        conn.send(b"0\r\n\r\n")
+        self.assertEqual(conn.getresponse().status, 200)
+        body = s3.get_object(Bucket="tfgate-chunked", Key="obj")["Body"].read()
+        self.assertEqual(body, b"hello chunked world")
+        s3.delete_object(Bucket="tfgate-chunked", Key="obj")
+        s3.delete_bucket(Bucket="tfgate-chunked")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -84,8 +84,16 @@ class Request:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        self.body = environ["wsgi.input"].read(length) if length > 0 else b""
+        if length > 0:
+            self.body = environ["wsgi.input"].read(length)
+        elif environ.get("wsgi.input_terminated"):
+            # chunked transfer encoding: werkzeug de-chunks, no Content-Length
+            self.body = environ["wsgi.input"].read()
+        else:
+            self.body = b""
         environ["wsgi.input"] = io.BytesIO(self.body)
+        if self.body and not length:
+            environ["CONTENT_LENGTH"] = str(len(self.body))
         self.service, self.region = _signing_scope(environ.get("HTTP_AUTHORIZATION", ""))
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         self.op = target.rsplit(".", 1)[1] if "." in target else ""
