@@ -18,7 +18,14 @@ const ExpiringWithin = 14 * 24 * time.Hour
 // the file and line of the exception.
 func ValidateExceptions(ex []config.Exception) error {
 	var errs []string
+	ids := map[string]string{}
 	for _, e := range ex {
+		if e.ID != "" {
+			if prev, dup := ids[e.ID]; dup {
+				errs = append(errs, fmt.Sprintf("%s: exception: id %q already used at %s", where(e), e.ID, prev))
+			}
+			ids[e.ID] = where(e)
+		}
 		var missing []string
 		for _, f := range []struct{ name, v string }{
 			{"rule_id", e.RuleID}, {"address", e.Address}, {"reason", e.Reason},

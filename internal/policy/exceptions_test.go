@@ -68,6 +68,13 @@ func TestExceptionValidation(t *testing.T) {
 		"bad date":                 {config.Exception{RuleID: "RDS-001", Address: "*", Reason: "r", Owner: "o", Expires: "01/02/2027", File: "x.yaml", Line: 4}, `x.yaml:4: exception: expires "01/02/2027" is not a date`},
 		"missing rule":             {config.Exception{Address: "*", Reason: "r", Owner: "o", Expires: "2027-01-01", File: "x.yaml", Line: 5}, "x.yaml:5: exception: missing rule_id"},
 	}
+	dup := exc("RDS-001", "*", "2027-01-01")
+	dup.ID, dup.Line = "same", 12
+	first := dup
+	first.Line = 3
+	if _, _, err := ApplyExceptions(nil, []config.Exception{first, dup}, time.Now()); err == nil || !strings.Contains(err.Error(), `tfgate.yaml:12: exception: id "same" already used at tfgate.yaml:3`) {
+		t.Errorf("duplicate id: err = %v", err)
+	}
 	for name, c := range cases {
 		_, _, err := ApplyExceptions(nil, []config.Exception{c.e}, time.Now())
 		if err == nil || !strings.Contains(err.Error(), c.want) {
