@@ -12,10 +12,9 @@ import rego.v1
 # raw plan it is derived here so the same rules run under opa and conftest.
 by_type := input.resources_by_type if {
 	is_object(input.resources_by_type)
-} else := {t: rcs |
-	some rc in input.resource_changes
-	t := rc.type
-	rcs := [r | some r in input.resource_changes; r.type == t]
+} else := {t: [r | some r in input.resource_changes; r.type == t] |
+	# distinct types first: one pass per type, not per resource
+	some t in {rc.type | some rc in input.resource_changes}
 }
 
 # The action of a resource change: tfgate sets it, a raw plan only has actions.
