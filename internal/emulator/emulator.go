@@ -13,8 +13,14 @@
 //
 // From another process (`tfgate local status|stop`): Attach(stateDir) returns the running
 // emulator recorded in <StateDir>/emulator.json (pid, port) or ErrNotRunning; Status(stateDir)
-// reports without failing. The state dir holds emulator.json, emulator.log (moto's output,
-// the first place to look when it dies) and py/ (the launcher, rewritten on every start).
+// reports without failing; StopRecorded(stateDir) stops a recorded emulator even when it no
+// longer answers. The state dir holds emulator.json (+ emulator.pid), emulator.log (moto's
+// output, the first place to look when it dies), requests.log (Options.RequestLog) and py/ (the
+// launcher, rewritten on every start).
+//
+// Operations moto lacks, and crashes inside moto, answer HTTP 501 with a JSON body
+// {"__type":"NotImplemented"|"EmulatorError","message":"<service> <Operation> ..."}, which
+// Terraform reports within seconds instead of retrying a 500 for ten minutes.
 //
 // The endpoint is always http://127.0.0.1:PORT, never localhost: with localhost S3 goes
 // virtual-host style and refresh silently drops buckets (see shared/EMULATOR.md).
@@ -79,6 +85,7 @@ type record struct {
 
 const (
 	recordFile = "emulator.json"
+	pidFile    = "emulator.pid"
 	logFile    = "emulator.log"
 )
 
@@ -96,6 +103,8 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	}
 	if running, err := Attach(o.StateDir); err == nil {
 		return nil, fmt.Errorf("emulator: already running (pid %d) at %s; stop it first with `tfgate local stop`", running.pid, running.Endpoint())
+	} else if !errors.Is(err, ErrNotRunning) {
+		return nil, fmt.Errorf("%w; stop it first with `tfgate local stop`", err)
 	}
 	python, err := FindPython(ctx, o.Python)
 	if err != nil {
@@ -149,6 +158,8 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 		e.Stop()
 		return nil, fmt.Errorf("emulator: write %s: %w", recordFile, err)
 	}
+	// A plain pid file too, for tools that expect one (kill $(cat emulator.pid)).
+	_ = os.WriteFile(filepath.Join(o.StateDir, pidFile), []byte(strconv.Itoa(e.pid)+"\n"), 0o644)
 	return e, nil
 }
 
@@ -229,6 +240,7 @@ func (e *Emulator) Stop() error {
 		return nil
 	}
 	_ = syscall.Kill(-e.pid, syscall.SIGTERM)
+	_ = syscall.Kill(-e.pid, syscall.SIGCONT) // a stopped (SIGSTOP/Ctrl-Z) process must see it
 	exited := e.waitExit(10 * time.Second)
 	if !exited {
 		_ = syscall.Kill(-e.pid, syscall.SIGKILL)
@@ -263,6 +275,7 @@ func (e *Emulator) removeRecord() {
 	path := filepath.Join(e.stateDir, recordFile)
 	if rec, err := readRecord(e.stateDir); err == nil && rec.PID == e.pid {
 		_ = os.Remove(path)
+		_ = os.Remove(filepath.Join(e.stateDir, pidFile))
 	}
 }
 
@@ -280,7 +293,7 @@ func Attach(stateDir string) (*Emulator, error) {
 		return nil, err
 	}
 	e := &Emulator{stateDir: stateDir, port: rec.Port, pid: rec.PID}
-	if rec.PID <= 0 || !processAlive(rec.PID) {
+	if rec.PID <= 0 || !processAlive(rec.PID) || !isLauncher(rec.PID) {
 		_ = os.Remove(filepath.Join(stateDir, recordFile))
 		return nil, ErrNotRunning
 	}
@@ -291,6 +304,33 @@ func Attach(stateDir string) (*Emulator, error) {
 			rec.PID, e.Endpoint(), filepath.Join(stateDir, logFile))
 	}
 	return e, nil
+}
+
+// StopRecorded stops the emulator recorded in stateDir even when it no longer answers (hung or
+// half-started), provided the recorded pid is still tfgate's launcher. No record → nil.
+func StopRecorded(stateDir string) error {
+	rec, err := readRecord(stateDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if rec.PID <= 0 || !processAlive(rec.PID) || !isLauncher(rec.PID) {
+		_ = os.Remove(filepath.Join(stateDir, recordFile))
+		_ = os.Remove(filepath.Join(stateDir, pidFile))
+		return nil
+	}
+	return (&Emulator{stateDir: stateDir, port: rec.Port, pid: rec.PID}).Stop()
+}
+
+// isLauncher guards against a recycled pid: the process must be running tfgate_launcher.py.
+func isLauncher(pid int) bool {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return true // no procfs (not Linux): rely on the health probe
+	}
+	return bytes.Contains(data, []byte("tfgate_launcher.py"))
 }
 
 // State is what Status reports.

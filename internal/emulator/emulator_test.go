@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -238,4 +239,36 @@ func TestExtensions(t *testing.T) {
 		t.Fatalf("extension tests failed (%v):\n%s\nemulator log tail:\n%s", err, out, e.LogTail(30))
 	}
 	t.Logf("%s", out)
+}
+
+func TestStopRecordedHungEmulator(t *testing.T) {
+	if _, err := FindPython(context.Background(), ""); err != nil {
+		t.Fatalf("the emulator tests need moto_server: %v", err)
+	}
+	dir := t.TempDir()
+	e, err := Start(context.Background(), Options{StateDir: dir})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	defer e.Stop()
+	if err := syscall.Kill(e.PID(), syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Attach(dir); err == nil || errors.Is(err, ErrNotRunning) || !strings.Contains(err.Error(), "does not answer") {
+		t.Fatalf("Attach to a hung emulator: %v; want a 'does not answer' error", err)
+	}
+	if _, err := Start(context.Background(), Options{StateDir: dir}); err == nil || !strings.Contains(err.Error(), "local stop") {
+		t.Fatalf("Start over a hung emulator: %v; want advice to stop it", err)
+	}
+	if err := StopRecorded(dir); err != nil {
+		t.Fatalf("StopRecorded: %v", err)
+	}
+	select {
+	case <-e.Exited():
+	case <-time.After(5 * time.Second):
+		t.Fatal("hung emulator still running after StopRecorded")
+	}
+	if _, err := os.Stat(dir + "/emulator.json"); !os.IsNotExist(err) {
+		t.Fatalf("record left behind: %v", err)
+	}
 }
