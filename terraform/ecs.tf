@@ -88,12 +88,6 @@ data "aws_iam_policy_document" "ecs_execution_secrets" {
   }
 
   statement {
-    sid       = "ReadDatabaseSecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [local.db_secret_arn]
-  }
-
-  statement {
     sid       = "DecryptSecrets"
     actions   = ["kms:Decrypt"]
     resources = [aws_kms_key.secrets.arn]
@@ -128,6 +122,21 @@ data "aws_iam_policy_document" "ecs_task" {
     sid       = "AppBucketKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [aws_kms_key.main.arn]
+  }
+
+  # The RDS-managed master password rotates (every 7 days by default), so the
+  # application reads it from Secrets Manager at connect time instead of
+  # receiving a copy that goes stale at start-up.
+  statement {
+    sid       = "ReadDatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+    resources = [local.db_secret_arn]
+  }
+
+  statement {
+    sid       = "DecryptDatabaseSecret"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.secrets.arn]
   }
 
   statement {
@@ -184,6 +193,12 @@ resource "aws_iam_role_policy" "ecs_task" {
 locals {
   db_secret_arn = aws_db_instance.main.master_user_secret[0].secret_arn
 
+  # ARNs and names are built from known values (not read from the resources)
+  # so the whole container definition is known at plan time and the policy
+  # gate can check it before anything exists.
+  ssm_arn_prefix = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.ssm_prefix}"
+  ecr_image      = "${local.account_id}.dkr.ecr.${local.region}.${local.dns_suffix}/${local.name}:${var.container_image_tag}"
+
   app_environment = [
     { name = "NODE_ENV", value = local.node_env },
     { name = "PORT", value = tostring(var.app_port) },
@@ -194,25 +209,33 @@ locals {
     { name = "DATABASE_SSL", value = "true" },
   ]
 
+  # Every credential comes from SSM SecureString. DATABASE_URL carries no
+  # password; DATABASE_SECRET_ARN points at the RDS-managed secret holding it.
+  app_secret_parameters = {
+    DATABASE_URL             = "database_url"
+    DATABASE_SECRET_ARN      = "database_secret_arn"
+    COGNITO_USER_POOL_ID     = "cognito_user_pool_id"
+    COGNITO_CLIENT_ID        = "cognito_client_id"
+    COGNITO_CLIENT_SECRET    = "cognito_client_secret"
+    OPENAI_API_KEY           = "openai_api_key"
+    SALESFORCE_CLIENT_ID     = "salesforce_client_id"
+    SALESFORCE_CLIENT_SECRET = "salesforce_client_secret"
+    LIVEKIT_API_KEY          = "livekit_api_key"
+    LIVEKIT_API_SECRET       = "livekit_api_secret"
+    LIVEKIT_URL              = "livekit_url"
+    SESSION_SECRET           = "session_secret"
+  }
+
   app_secrets = [
-    { name = "DATABASE_URL", valueFrom = aws_ssm_parameter.database_url.arn },
-    # The RDS-managed master password, read from its Secrets Manager JSON.
-    { name = "DATABASE_PASSWORD", valueFrom = "${local.db_secret_arn}:password::" },
-    { name = "COGNITO_USER_POOL_ID", valueFrom = aws_ssm_parameter.cognito_user_pool_id.arn },
-    { name = "COGNITO_CLIENT_ID", valueFrom = aws_ssm_parameter.cognito_client_id.arn },
-    { name = "COGNITO_CLIENT_SECRET", valueFrom = aws_ssm_parameter.cognito_client_secret.arn },
-    { name = "OPENAI_API_KEY", valueFrom = aws_ssm_parameter.openai_api_key.arn },
-    { name = "SALESFORCE_CLIENT_ID", valueFrom = aws_ssm_parameter.salesforce_client_id.arn },
-    { name = "SALESFORCE_CLIENT_SECRET", valueFrom = aws_ssm_parameter.salesforce_client_secret.arn },
-    { name = "LIVEKIT_API_KEY", valueFrom = aws_ssm_parameter.livekit_api_key.arn },
-    { name = "LIVEKIT_API_SECRET", valueFrom = aws_ssm_parameter.livekit_api_secret.arn },
-    { name = "LIVEKIT_URL", valueFrom = aws_ssm_parameter.livekit_url.arn },
-    { name = "SESSION_SECRET", valueFrom = aws_ssm_parameter.session_secret.arn },
+    for env_name, parameter in local.app_secret_parameters : {
+      name      = env_name
+      valueFrom = "${local.ssm_arn_prefix}/${parameter}"
+    }
   ]
 
   app_container = {
     name      = local.container_name
-    image     = "${aws_ecr_repository.app.repository_url}:${var.container_image_tag}"
+    image     = local.ecr_image
     essential = true
 
     portMappings = [
@@ -277,6 +300,23 @@ resource "aws_ecs_task_definition" "app" {
     operating_system_family = "LINUX"
     cpu_architecture        = "X86_64"
   }
+
+  # The container definition names these by ARN (see locals above).
+  depends_on = [
+    aws_ecr_repository.app,
+    aws_ssm_parameter.database_url,
+    aws_ssm_parameter.database_secret_arn,
+    aws_ssm_parameter.cognito_user_pool_id,
+    aws_ssm_parameter.cognito_client_id,
+    aws_ssm_parameter.cognito_client_secret,
+    aws_ssm_parameter.openai_api_key,
+    aws_ssm_parameter.salesforce_client_id,
+    aws_ssm_parameter.salesforce_client_secret,
+    aws_ssm_parameter.livekit_api_key,
+    aws_ssm_parameter.livekit_api_secret,
+    aws_ssm_parameter.livekit_url,
+    aws_ssm_parameter.session_secret,
+  ]
 }
 
 # ---------------------------------------------------------------------------

@@ -173,7 +173,7 @@ locals {
     var.enable_cicd ? "   aws ssm put-parameter --name \"${local.ssm_prefix}/github_token\" --value \"...\" --type SecureString --key-id ${aws_kms_alias.secrets.name} --overwrite" : null,
     "",
     "3. The database password is managed by RDS in Secrets Manager: ${local.db_secret_arn}",
-    "   DATABASE_URL (${local.ssm_prefix}/database_url) has no password; the task gets it as DATABASE_PASSWORD.",
+    "   DATABASE_URL (${local.ssm_prefix}/database_url) has no password; the task reads it from that secret (DATABASE_SECRET_ARN).",
     "",
     "4. Push the first image (tags are immutable):",
     "   aws ecr get-login-password --region ${local.region} | docker login --username AWS --password-stdin ${split("/", aws_ecr_repository.app.repository_url)[0]}",

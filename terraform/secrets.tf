@@ -104,12 +104,13 @@ resource "aws_ssm_parameter" "session_secret" {
 
 # --- values managed by Terraform --------------------------------------------
 
-# Connection string WITHOUT the password: the password is the RDS-managed
-# master secret (Secrets Manager), injected separately as DATABASE_PASSWORD
-# (ecs.tf). The application adds it to this URL at start-up.
+# Connection string WITHOUT the password. The password is the RDS-managed
+# (and rotated) master secret in Secrets Manager: the task receives its ARN as
+# DATABASE_SECRET_ARN and reads the `password` key of that secret with its
+# task role when it connects (ecs.tf).
 resource "aws_ssm_parameter" "database_url" {
   name        = "${local.ssm_prefix}/database_url"
-  description = "PostgreSQL connection string without password (see DATABASE_PASSWORD)"
+  description = "PostgreSQL connection string without password (see database_secret_arn)"
   type        = "SecureString"
   key_id      = aws_kms_key.secrets.arn
   value       = "postgresql://${var.db_username}@${aws_db_instance.main.address}:${aws_db_instance.main.port}/${var.db_name}?sslmode=require"

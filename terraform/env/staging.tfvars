@@ -15,14 +15,14 @@ ecs_min_capacity   = 1
 ecs_max_capacity   = 4
 db_instance_class  = "db.t3.small"
 
-enable_deletion_protection = false
+enable_deletion_protection = true
 multi_az                   = false
 skip_final_snapshot        = false
 db_backup_retention_period = 7
 kms_deletion_window_days   = 14
 log_retention_days         = 30
 
-cognito_mfa_configuration      = "OPTIONAL"
+cognito_mfa_configuration      = "ON"
 cognito_advanced_security_mode = "AUDIT"
 
 enable_cloudfront    = false
