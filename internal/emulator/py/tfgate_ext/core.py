@@ -142,6 +142,35 @@ def json_error(code, message, status=400):
     )
 
 
+# REST-XML services, and the shape of their error bodies.
+_REST_XML = {"s3": "bare", "s3control": "bare", "cloudfront": "wrapped", "route53": "wrapped"}
+
+
+def error_501(req, code, msg):
+    """A 501 whose body the client's protocol can parse, so the SDK (and Terraform) shows the
+    message: JSON for JSON/REST-JSON services (the common case, and the documented shape),
+    the query/EC2/REST-XML error documents otherwise."""
+    from xml.sax.saxutils import escape
+
+    headers = [("x-amzn-ErrorType", code)]
+    inner = "<Code>%s</Code><Message>%s</Message>" % (code, escape(msg))
+    if req.service == "ec2" and req.form.get("Action"):
+        body = "<Response><Errors><Error>%s</Error></Errors><RequestID>tfgate</RequestID></Response>" % inner
+        return 501, headers + [("Content-Type", "text/xml")], body.encode()
+    if req.form.get("Action") or req.query.get("Action"):
+        body = ("<ErrorResponse><Error><Type>Sender</Type>%s</Error><RequestId>tfgate</RequestId>"
+                "</ErrorResponse>" % inner)
+        return 501, headers + [("Content-Type", "text/xml")], body.encode()
+    if req.service in _REST_XML:
+        if _REST_XML[req.service] == "bare":
+            body = "<Error>%s<RequestId>tfgate</RequestId></Error>" % inner
+        else:
+            body = "<ErrorResponse><Error><Type>Sender</Type>%s</Error><RequestId>tfgate</RequestId></ErrorResponse>" % inner
+        return 501, headers + [("Content-Type", "application/xml")], body.encode()
+    return (501, headers + [("Content-Type", "application/x-amz-json-1.1")],
+            json.dumps({"__type": code, "message": msg}).encode())
+
+
 _STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
                 404: "Not Found", 409: "Conflict", 500: "Internal Server Error",
                 501: "Not Implemented"}
@@ -214,14 +243,9 @@ class Middleware:
             # werkzeug would answer an HTML 500, which the provider retries for 10+ minutes;
             # answer like an unimplemented operation so the apply fails now, naming the cause.
             traceback.print_exc()
-            return (
-                501,
-                [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "EmulatorError")],
-                json.dumps({"__type": "EmulatorError",
-                            "message": "%s %s failed in the local emulator: %s: %s" % (
-                                req.service or "unknown-service", req.op or req.path,
-                                type(exc).__name__, exc)}).encode(),
-            )
+            msg = "%s %s failed in the local emulator: %s: %s" % (
+                req.service or "unknown-service", req.op or req.path, type(exc).__name__, exc)
+            return error_501(req, "EmulatorError", msg)
 
     def _not_implemented(self, req, detail):
         op = req.op
@@ -232,11 +256,7 @@ class Middleware:
         msg = "%s %s is not implemented by the local emulator" % (service, op)
         if detail and detail not in msg:
             msg += " (moto: %s)" % detail
-        return (
-            501,
-            [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "NotImplemented")],
-            json.dumps({"__type": "NotImplemented", "message": msg}).encode(),
-        )
+        return error_501(req, "NotImplemented", msg)
 
     def _moto(self, req):
         environ = req.environ
