@@ -43,6 +43,11 @@ variable "tags" {
   description = "Extra tags applied to every resource (Project, Environment and ManagedBy are always set and cannot be overridden)."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.tags) : length(k) <= 128 && !startswith(lower(k), "aws:")])
+    error_message = "tags keys must be at most 128 characters and must not start with aws:."
+  }
 }
 
 variable "kms_deletion_window_days" {
@@ -377,12 +382,22 @@ variable "subject_alternative_names" {
   description = "Additional names on the ACM certificate (for example www.your-domain.com)."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for n in var.subject_alternative_names : can(regex("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", n))])
+    error_message = "subject_alternative_names must be lowercase DNS names (a leading *. is allowed)."
+  }
 }
 
 variable "route53_zone_id" {
   description = "Route 53 hosted zone of domain_name. When set, certificate validation records are created automatically; otherwise create them at your DNS provider."
   type        = string
   default     = ""
+
+  validation {
+    condition     = var.route53_zone_id == "" || can(regex("^Z[A-Z0-9]{1,31}$", var.route53_zone_id))
+    error_message = "route53_zone_id must be empty or a Route 53 hosted zone id (Z...)."
+  }
 }
 
 variable "ssl_policy" {
@@ -492,6 +507,11 @@ variable "cognito_extra_callback_urls" {
   description = "Additional OAuth callback URLs (for example http://localhost:5000/api/auth/callback for local development)."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for u in var.cognito_extra_callback_urls : startswith(u, "https://") || startswith(u, "http://localhost")])
+    error_message = "cognito_extra_callback_urls must use https:// (plain http only for localhost)."
+  }
 }
 
 # ---------------------------------------------------------------------------
@@ -589,36 +609,66 @@ variable "xray_daemon_image" {
   description = "Container image of the X-Ray daemon sidecar."
   type        = string
   default     = "public.ecr.aws/xray/aws-xray-daemon:3.3.14"
+
+  validation {
+    condition     = can(regex(":[A-Za-z0-9_.-]+$", var.xray_daemon_image)) && !endswith(var.xray_daemon_image, ":latest")
+    error_message = "xray_daemon_image must carry an explicit tag other than latest."
+  }
 }
 
 variable "alarm_5xx_threshold" {
   description = "Number of 5XX responses in 5 minutes that raises the error alarm."
   type        = number
   default     = 10
+
+  validation {
+    condition     = var.alarm_5xx_threshold > 0
+    error_message = "alarm_5xx_threshold must be positive."
+  }
 }
 
 variable "alarm_response_time_threshold" {
   description = "Average target response time in seconds that raises the latency alarm."
   type        = number
   default     = 2
+
+  validation {
+    condition     = var.alarm_response_time_threshold > 0
+    error_message = "alarm_response_time_threshold must be positive."
+  }
 }
 
 variable "alarm_cpu_threshold" {
   description = "CPU utilisation (%) of the service or the database that raises the CPU alarms."
   type        = number
   default     = 80
+
+  validation {
+    condition     = var.alarm_cpu_threshold > 0 && var.alarm_cpu_threshold <= 100
+    error_message = "alarm_cpu_threshold must be a percentage (1-100)."
+  }
 }
 
 variable "alarm_db_connections_threshold" {
   description = "Number of database connections that raises the connection alarm."
   type        = number
   default     = 80
+
+  validation {
+    condition     = var.alarm_db_connections_threshold > 0
+    error_message = "alarm_db_connections_threshold must be positive."
+  }
 }
 
 variable "alarm_db_free_storage_bytes" {
   description = "Free database storage in bytes below which the storage alarm fires."
   type        = number
   default     = 2147483648
+
+  validation {
+    condition     = var.alarm_db_free_storage_bytes > 0
+    error_message = "alarm_db_free_storage_bytes must be positive."
+  }
 }
 
 # ---------------------------------------------------------------------------
@@ -657,6 +707,11 @@ variable "github_branch" {
   description = "Branch the pipeline builds."
   type        = string
   default     = "main"
+
+  validation {
+    condition     = length(var.github_branch) > 0 && !can(regex("\\s", var.github_branch))
+    error_message = "github_branch must be a non-empty branch name without spaces."
+  }
 }
 
 variable "github_token" {
