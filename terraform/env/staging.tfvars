@@ -15,7 +15,7 @@ ecs_min_capacity   = 1
 ecs_max_capacity   = 4
 db_instance_class  = "db.t3.small"
 
-enable_deletion_protection = true
+enable_deletion_protection = false
 multi_az                   = false
 skip_final_snapshot        = false
 db_backup_retention_period = 7
