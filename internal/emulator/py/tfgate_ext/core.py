@@ -11,6 +11,7 @@ POST /moto-api/reset empties it together with moto's own backends.
 """
 
 import io
+from http import HTTPStatus
 import json
 import re
 import threading
@@ -171,9 +172,11 @@ def error_501(req, code, msg):
             json.dumps({"__type": code, "message": msg}).encode())
 
 
-_STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 400: "Bad Request",
-                404: "Not Found", 409: "Conflict", 500: "Internal Server Error",
-                501: "Not Implemented"}
+def _status_line(status):
+    try:
+        return "%d %s" % (status, HTTPStatus(status).phrase)
+    except ValueError:
+        return "%d Unknown" % status
 
 
 def _camel(snake):
@@ -191,7 +194,7 @@ class Middleware:
         status, headers, body = self.handle(req)
         if self.request_log:
             self._log(req, status)
-        start_response("%d %s" % (status, _STATUS_TEXT.get(status, "")), headers)
+        start_response(_status_line(status), headers)
         return [body]
 
     def _log(self, req, status):
