@@ -99,7 +99,7 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 	if err != nil {
 		return failf("%v", err)
 	}
-	if err := a.writeReports(specs, out.Result, out.Plan.Redactor); err != nil {
+	if err := a.writeReports(specs, out.Result, out.Plan.Redactor, sarifFallback(cfg, relToRoot(cfg, path))); err != nil {
 		return err
 	}
 	return verdictExit(out.Result)

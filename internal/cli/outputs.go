@@ -49,11 +49,14 @@ func parseOutputs(specs []string, jsonStream bool) ([]outputSpec, error) {
 	return out, nil
 }
 
-// writeReports renders res in every requested format.
-func (a *App) writeReports(specs []outputSpec, res *result.Result, red redactor) error {
+// writeReports renders res in every requested format. fallback is the
+// repository-relative file that SARIF results the source mapper could not
+// place point at (line 1): GitHub code scanning rejects results without a
+// location, and a stateful-guard deny must not vanish from the PR.
+func (a *App) writeReports(specs []outputSpec, res *result.Result, red redactor, fallback string) error {
 	color := a.Getenv("NO_COLOR") == "" && isTerminal(a.Stdout)
 	for _, s := range specs {
-		r, err := newReporter(s.format, color && s.file == "", red)
+		r, err := newReporter(s.format, color && s.file == "", red, fallback)
 		if err != nil {
 			return failf("%v", err)
 		}

@@ -127,7 +127,7 @@ func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, 
 	if err := gate.WriteRecord(s.layout.PlanPath(), out.Result); err != nil {
 		return nil, failf("%v", err)
 	}
-	if err := a.writeReports(specs, out.Result, out.Plan.Redactor); err != nil {
+	if err := a.writeReports(specs, out.Result, out.Plan.Redactor, sarifFallback(s.cfg, s.layout.Rel(s.layout.PlanJSONPath()))); err != nil {
 		return nil, err
 	}
 	if ef.json {
