@@ -56,7 +56,13 @@ func (a *App) localCommand() *cobra.Command {
 				return nil
 			}
 			if err != nil {
-				return failf("%v", err)
+				// Alive but not answering (hung, half-started): `stop` must
+				// still leave no process, so stop it by its recorded pid.
+				if serr := emulator.StopRecorded(dir); serr != nil {
+					return failf("%v; stopping it failed: %v", err, serr)
+				}
+				fmt.Fprintf(a.Stdout, "emulator did not answer; stopped by its recorded pid (%v)\n", err)
+				return nil
 			}
 			if err := e.Stop(); err != nil {
 				return failf("stopping the emulator (pid %d): %v", e.PID(), err)
