@@ -19,21 +19,96 @@ type Redactor struct {
 // secretPatterns are credential shapes scrubbed from every string. Each
 // regexp's last group is the secret; the rest of the match is kept so the
 // text stays readable ("DB_PASSWORD=(sensitive)").
-var secretPatterns = []*regexp.Regexp{
+//
+// Running the regexps costs tens of microseconds per short string, and almost
+// every string a report scrubs (messages, addresses, titles) contains none of
+// them. So each pattern has mayMatch, a cheap test that is true of every
+// string the regexp can match (a literal the match must contain); the regexp
+// only runs when it passes, which leaves the result unchanged.
+var secretPatterns = []struct {
+	re       *regexp.Regexp
+	mayMatch func(string) bool
+}{
 	// AWS access key ids.
-	regexp.MustCompile(`()\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16})\b`),
+	{regexp.MustCompile(`()\b((?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16})\b`),
+		containsAny("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA")},
 	// GitHub tokens.
-	regexp.MustCompile(`()\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,})`),
+	{regexp.MustCompile(`()\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,})`),
+		containsAny("gh", "github_pat_")},
 	// Slack tokens.
-	regexp.MustCompile(`()\b(xox[abposr]-[A-Za-z0-9-]{10,})`),
+	{regexp.MustCompile(`()\b(xox[abposr]-[A-Za-z0-9-]{10,})`),
+		containsAny("xox")},
 	// PEM private keys, also when newlines are JSON-escaped.
-	regexp.MustCompile(`()(-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----)`),
+	{regexp.MustCompile(`()(-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----)`),
+		containsAll("-----BEGIN ", "PRIVATE KEY-----")},
 	// Credentials in URLs: scheme://user:PASSWORD@host.
-	regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@"']+:)([^@\s/"']+)@`),
+	{regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^:/\s@"']+:)([^@\s/"']+)@`),
+		containsAll("://", "@")},
 	// name=value pairs whose name ends in a secret word (DB_PASSWORD=,
 	// client_secret=, api_key=); names that merely contain one
 	// (access_token_validity = 60) are left readable.
-	regexp.MustCompile(`(?i)(\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|access_?key|secret_?key|private_?key)\s*=\s*)(\(sensitive\)|[^\s"'&,;()]+)`),
+	{regexp.MustCompile(`(?i)(\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|access_?key|secret_?key|private_?key)\s*=\s*)(\(sensitive\)|[^\s"'&,;()]+)`),
+		secretWordBeforeEquals},
+}
+
+func containsAny(subs ...string) func(string) bool {
+	return func(s string) bool {
+		for _, sub := range subs {
+			if strings.Contains(s, sub) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func containsAll(subs ...string) func(string) bool {
+	return func(s string) bool {
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// secretWords: every alternative of the name=value pattern ends in one of
+// these (api_key, access_key, secret_key, private_key all end in "key").
+var secretWords = []string{"password", "passwd", "pwd", "secret", "token", "key"}
+
+// secretWordBeforeEquals reports whether some "=" in s follows, after
+// optional whitespace, a name ending in a secret word (ASCII case folded),
+// which the name=value pattern needs. (?i) also folds two non-ASCII runes
+// onto ASCII letters (K KELVIN SIGN onto k, LATIN SMALL LETTER LONG S onto
+// s), so a string with any non-ASCII byte is left to the regexp.
+func secretWordBeforeEquals(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	for rest, off := s, 0; ; {
+		i := strings.IndexByte(rest, '=')
+		if i < 0 {
+			return false
+		}
+		end := off + i
+		for end > 0 && isRegexpSpace(s[end-1]) {
+			end--
+		}
+		for _, w := range secretWords {
+			if end >= len(w) && strings.EqualFold(s[end-len(w):end], w) {
+				return true
+			}
+		}
+		rest, off = rest[i+1:], off+i+1
+	}
+}
+
+// isRegexpSpace is RE2's \s: [\t\n\f\r ].
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // NewRedactor scrubs the given exact values (and their JSON-escaped forms)
@@ -79,8 +154,8 @@ func NewRedactor(secrets []string) *Redactor {
 // replaced by "(sensitive)".
 func (r *Redactor) Redact(s string) string {
 	s = r.redactValues(s)
-	for _, re := range secretPatterns {
-		if re.MatchString(s) {
+	for _, p := range secretPatterns {
+		if re := p.re; p.mayMatch(s) && re.MatchString(s) {
 			s = re.ReplaceAllStringFunc(s, func(m string) string {
 				sub := re.FindStringSubmatch(m)
 				// Group 1 starts the match and group 2 follows it.

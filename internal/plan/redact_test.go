@@ -83,3 +83,44 @@ func TestRedactWriter(t *testing.T) {
 		t.Errorf("wrote %q", got)
 	}
 }
+
+// precheckCorpus holds strings each pattern matches, near misses, and the
+// non-ASCII runes (?i) folds onto ASCII letters.
+var precheckCorpus = []string{
+	"AKIA" + strings.Repeat("Z", 16), "xAKIA" + strings.Repeat("1", 16), "ASIA" + strings.Repeat("Q", 16),
+	"ghp_" + strings.Repeat("a1", 18), "github_pat_" + strings.Repeat("B2", 15),
+	"xoxb-" + strings.Repeat("9", 12),
+	"-----BEGIN EC PRIVATE KEY-----x-----END EC PRIVATE KEY-----",
+	"https://u:CANARYpw@h", "s3://a:b@c",
+	"DB_PASSWORD=x", "PWD =\ty", "api_key= z", "ApiKey=(sensitive)", "access_token_validity = 60",
+	"private_key\n=k", "x=1 secret=2", "=", "token", "key=", "a.b-c_token=\fv",
+	"api_\u212aey=CANARYkelvin", "\u017fecret=CANARYlongs", "pa\u017f\u017fword=x",
+	"aws_db_instance.main: multi_az is false", "",
+}
+
+// TestRedactPrecheckSound: a pattern's pre-check is true of every string its
+// regexp matches, so skipping the regexp on a false pre-check loses nothing.
+func TestRedactPrecheckSound(t *testing.T) {
+	for _, s := range precheckCorpus {
+		checkPrecheck(t, s)
+	}
+	// The Kelvin-sign key is still scrubbed, as before the pre-check.
+	if got := NewRedactor(nil).Redact("api_\u212aey=CANARYkelvin"); strings.Contains(got, "CANARY") {
+		t.Errorf("non-ASCII key name not scrubbed: %q", got)
+	}
+}
+
+func FuzzRedactPrecheck(f *testing.F) {
+	for _, s := range precheckCorpus {
+		f.Add(s)
+	}
+	f.Fuzz(checkPrecheck)
+}
+
+func checkPrecheck(t *testing.T, s string) {
+	for i, p := range secretPatterns {
+		if p.re.MatchString(s) && !p.mayMatch(s) {
+			t.Errorf("pattern %d matches %q but its pre-check says it cannot", i, s)
+		}
+	}
+}
