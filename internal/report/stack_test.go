@@ -57,10 +57,9 @@ var stackInjections = []injection{
 		Old: "referenced_security_group_id = aws_security_group.app.id",
 		New: `cidr_ipv4                    = "0.0.0.0/0"`,
 		// The rule names the group rule (whose group id is unknown until
-		// apply) and its "ingress": not an argument of the block, so the
-		// block's line.
+		// apply) and its cidr_ipv4 argument: the line that opens it.
 		Address: "aws_vpc_security_group_ingress_rule.vpc_endpoints_from_app[0]",
-		Line:    `resource "aws_vpc_security_group_ingress_rule" "vpc_endpoints_from_app"`,
+		Line:    `cidr_ipv4                    = "0.0.0.0/0"`,
 	},
 	{
 		File: "terraform/storage.tf", Within: `resource "aws_s3_bucket_public_access_block" "app"`,

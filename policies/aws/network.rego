@@ -59,15 +59,19 @@ open_to_world(r) if {
 	c in world
 }
 
+# open_ingress holds [resource, on the ALB's group, rule, attribute]: the
+# attribute is an argument of that resource type, so source mapping lands on
+# the line that opens the rule to the world.
+
 # Inline ingress blocks of aws_security_group.
-open_ingress contains [sg, is_alb_group(sg), r] if {
+open_ingress contains [sg, is_alb_group(sg), r, "ingress"] if {
 	some sg in groups
 	some r in lib.after(sg, "ingress")
 	open_to_world(r)
 }
 
 # aws_security_group_rule (type = ingress).
-open_ingress contains [rule, is_alb_rule(rule), r] if {
+open_ingress contains [rule, is_alb_rule(rule), r, world_attribute(r, "cidr_blocks", "ipv6_cidr_blocks")] if {
 	some rule in lib.live("aws_security_group_rule")
 	r := rule.change.after
 	r.type == "ingress"
@@ -75,12 +79,26 @@ open_ingress contains [rule, is_alb_rule(rule), r] if {
 }
 
 # aws_vpc_security_group_ingress_rule (one CIDR per rule).
-open_ingress contains [rule, is_alb_rule(rule), r] if {
+open_ingress contains [rule, is_alb_rule(rule), r, world_attribute(a, "cidr_ipv4", "cidr_ipv6")] if {
 	some rule in lib.live("aws_vpc_security_group_ingress_rule")
 	a := rule.change.after
 	some c in [object.get(a, "cidr_ipv4", null), object.get(a, "cidr_ipv6", null)]
 	c in world
 	r := {"from_port": a.from_port, "to_port": a.to_port, "protocol": a.ip_protocol}
+}
+
+# world_attribute(a, v4, v6): which of the two CIDR arguments (lists, or
+# one CIDR each) admits the internet; v4 when both do.
+world_attribute(a, v4, v6) := v4 if {
+	world_value(object.get(a, v4, null))
+} else := v6
+
+world_value(x) if x in world
+
+world_value(x) if {
+	is_array(x)
+	some c in x
+	c in world
 }
 
 # METADATA
@@ -99,9 +117,9 @@ open_ingress_rule contains f if {
 }
 
 open_ingress_rule_violations contains v if {
-	some [subject, on_alb, r] in open_ingress
+	some [subject, on_alb, r, attr] in open_ingress
 	not allowed(on_alb, r)
-	v := lib.violation(subject, "ingress", sprintf("%s: ingress from the internet on %v-%v/%v is only allowed to the ALB on 80/443", [subject.address, r.from_port, r.to_port, r.protocol]))
+	v := lib.violation(subject, attr, sprintf("%s: ingress from the internet on %v-%v/%v is only allowed to the ALB on 80/443", [subject.address, r.from_port, r.to_port, r.protocol]))
 }
 
 allowed(on_alb, r) if {

@@ -21,6 +21,7 @@ test_alb_group_open_on_ssh if {
 	some f in network.open_ingress_rule with input as p
 	f.id == "NET-001"
 	f.address == "aws_security_group.alb"
+	f.attribute == "ingress"
 }
 
 test_non_alb_group_open if {
@@ -60,12 +61,26 @@ test_vpc_ingress_rule_to_alb_by_reference if {
 test_vpc_ingress_rule_to_alb_wrong_port if {
 	some f in network.open_ingress_rule with input as unknown_plan(8080)
 	f.address == "aws_vpc_security_group_ingress_rule.https"
+	f.attribute == "cidr_ipv4"
 }
 
 test_security_group_rule_outside_plan if {
 	r := fx.rc("aws_security_group_rule", "ssh", {"type": "ingress", "from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"], "security_group_id": "sg-elsewhere"})
 	some f in network.open_ingress_rule with input as fx.plan([r])
 	f.address == "aws_security_group_rule.ssh"
+	f.attribute == "cidr_blocks"
+}
+
+# The finding names the argument that admits the internet, so source mapping
+# points at its line (these rule types have no `ingress` argument).
+test_ipv6_only_rules_name_the_ipv6_argument if {
+	sgr := fx.rc("aws_security_group_rule", "ssh6", {"type": "ingress", "from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": [], "ipv6_cidr_blocks": ["::/0"], "security_group_id": "sg-elsewhere"})
+	vpcr := fx.rc("aws_vpc_security_group_ingress_rule", "ssh6", {"cidr_ipv4": null, "cidr_ipv6": "::/0", "from_port": 22, "to_port": 22, "ip_protocol": "tcp", "security_group_id": "sg-elsewhere"})
+	fs := network.open_ingress_rule with input as fx.plan([sgr, vpcr])
+	{[f.address, f.attribute] | some f in fs} == {
+		["aws_security_group_rule.ssh6", "ipv6_cidr_blocks"],
+		["aws_vpc_security_group_ingress_rule.ssh6", "cidr_ipv6"],
+	}
 }
 
 test_security_group_rule_on_alb if {
