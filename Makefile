@@ -30,8 +30,11 @@ lint:
 	$(GO) vet ./...
 	terraform fmt -check -recursive terraform
 
+## bench: the gate on generated plans of 100/1k/10k resources, and its parts
+## (bench/README.md has the numbers and the peer comparison)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/gate/ ./internal/policy/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem -timeout 30m ./bench ./internal/policy
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan ./internal/report ./internal/emulator
 
 check-tools:
 	@command -v terraform >/dev/null || { echo "terraform is not on PATH (need >= 1.5)"; exit 1; }
