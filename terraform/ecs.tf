@@ -309,13 +309,7 @@ resource "aws_ecs_task_definition" "app" {
     aws_ssm_parameter.cognito_user_pool_id,
     aws_ssm_parameter.cognito_client_id,
     aws_ssm_parameter.cognito_client_secret,
-    aws_ssm_parameter.openai_api_key,
-    aws_ssm_parameter.salesforce_client_id,
-    aws_ssm_parameter.salesforce_client_secret,
-    aws_ssm_parameter.livekit_api_key,
-    aws_ssm_parameter.livekit_api_secret,
-    aws_ssm_parameter.livekit_url,
-    aws_ssm_parameter.session_secret,
+    aws_ssm_parameter.external,
   ]
 }
 

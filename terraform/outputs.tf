@@ -140,15 +140,6 @@ output "github_connection_arn" {
 }
 
 locals {
-  external_parameters = [
-    "openai_api_key",
-    "salesforce_client_id",
-    "salesforce_client_secret",
-    "livekit_api_key",
-    "livekit_api_secret",
-    "livekit_url",
-    "session_secret",
-  ]
 
   setup_dns_steps = local.https_enabled ? join("\n", concat(
     ["1. DNS (at your DNS provider, e.g. GoDaddy):"],
@@ -168,7 +159,7 @@ locals {
     local.setup_dns_steps,
     "",
     "2. Set the external credentials (SecureString, KMS ${aws_kms_alias.secrets.name}):",
-    join("\n", [for p in local.external_parameters :
+    join("\n", [for p in keys(aws_ssm_parameter.external) :
     "   aws ssm put-parameter --name \"${local.ssm_prefix}/${p}\" --value \"...\" --type SecureString --key-id ${aws_kms_alias.secrets.name} --overwrite"]),
     var.enable_cicd ? "   aws ssm put-parameter --name \"${local.ssm_prefix}/github_token\" --value \"...\" --type SecureString --key-id ${aws_kms_alias.secrets.name} --overwrite" : null,
     "",

@@ -13,86 +13,27 @@
 
 locals {
   secret_placeholder = "CHANGE_ME"
+
+  # External service credentials: name under the SSM prefix -> description.
+  external_credentials = {
+    openai_api_key           = "OpenAI API key"
+    salesforce_client_id     = "Salesforce connected app client id"
+    salesforce_client_secret = "Salesforce connected app client secret"
+    livekit_api_key          = "LiveKit API key"
+    livekit_api_secret       = "LiveKit API secret"
+    livekit_url              = "LiveKit server URL (wss://...)"
+    # The application must refuse to start while this still holds the placeholder.
+    session_secret = "Session signing secret (set to a long random value, e.g. openssl rand -hex 32)"
+  }
 }
 
 # --- external service credentials (set after deployment) -------------------
 
-resource "aws_ssm_parameter" "openai_api_key" {
-  name        = "${local.ssm_prefix}/openai_api_key"
-  description = "OpenAI API key"
-  type        = "SecureString"
-  key_id      = aws_kms_key.secrets.arn
-  value       = local.secret_placeholder
+resource "aws_ssm_parameter" "external" {
+  for_each = local.external_credentials
 
-  lifecycle {
-    ignore_changes = [value]
-  }
-}
-
-resource "aws_ssm_parameter" "salesforce_client_id" {
-  name        = "${local.ssm_prefix}/salesforce_client_id"
-  description = "Salesforce connected app client id"
-  type        = "SecureString"
-  key_id      = aws_kms_key.secrets.arn
-  value       = local.secret_placeholder
-
-  lifecycle {
-    ignore_changes = [value]
-  }
-}
-
-resource "aws_ssm_parameter" "salesforce_client_secret" {
-  name        = "${local.ssm_prefix}/salesforce_client_secret"
-  description = "Salesforce connected app client secret"
-  type        = "SecureString"
-  key_id      = aws_kms_key.secrets.arn
-  value       = local.secret_placeholder
-
-  lifecycle {
-    ignore_changes = [value]
-  }
-}
-
-resource "aws_ssm_parameter" "livekit_api_key" {
-  name        = "${local.ssm_prefix}/livekit_api_key"
-  description = "LiveKit API key"
-  type        = "SecureString"
-  key_id      = aws_kms_key.secrets.arn
-  value       = local.secret_placeholder
-
-  lifecycle {
-    ignore_changes = [value]
-  }
-}
-
-resource "aws_ssm_parameter" "livekit_api_secret" {
-  name        = "${local.ssm_prefix}/livekit_api_secret"
-  description = "LiveKit API secret"
-  type        = "SecureString"
-  key_id      = aws_kms_key.secrets.arn
-  value       = local.secret_placeholder
-
-  lifecycle {
-    ignore_changes = [value]
-  }
-}
-
-resource "aws_ssm_parameter" "livekit_url" {
-  name        = "${local.ssm_prefix}/livekit_url"
-  description = "LiveKit server URL (wss://...)"
-  type        = "SecureString"
-  key_id      = aws_kms_key.secrets.arn
-  value       = local.secret_placeholder
-
-  lifecycle {
-    ignore_changes = [value]
-  }
-}
-
-# The application must refuse to start while this still holds the placeholder.
-resource "aws_ssm_parameter" "session_secret" {
-  name        = "${local.ssm_prefix}/session_secret"
-  description = "Session signing secret (set to a long random value, e.g. openssl rand -hex 32)"
+  name        = "${local.ssm_prefix}/${each.key}"
+  description = each.value
   type        = "SecureString"
   key_id      = aws_kms_key.secrets.arn
   value       = local.secret_placeholder

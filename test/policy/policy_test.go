@@ -198,7 +198,7 @@ var variants = []variant{
 		mutate: func(t *testing.T, d *harness.Doc) { d.Set(t, "aws_lb", "drop_invalid_header_fields", false) }},
 	{name: "secret_parameter_plain_string", kind: "mutation", want: []string{"SSM-001"},
 		mutate: func(t *testing.T, d *harness.Doc) {
-			d.EditAddress(t, "aws_ssm_parameter.openai_api_key", func(a map[string]any) { a["type"] = "String" })
+			d.EditAddress(t, `aws_ssm_parameter.external["openai_api_key"]`, func(a map[string]any) { a["type"] = "String" })
 		}},
 	{name: "required_tag_missing", kind: "mutation", want: []string{"TAG-001"},
 		mutate: func(t *testing.T, d *harness.Doc) {
