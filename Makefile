@@ -20,6 +20,8 @@ down:
 ## test: everything CI runs — unit, Rego, integration, and the plan,
 ## policy and e2e-local Terratest suites (they start their own emulator).
 test: check-tools
+	@# The same Rego files under OPA's own CLI (a go.mod tool), as a user would run them.
+	$(GO) tool opa test policies
 	$(GO) test -timeout 75m ./...
 
 test-unit:
@@ -29,6 +31,8 @@ lint:
 	@out=$$(gofmt -l cmd internal policies test bench 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	terraform fmt -check -recursive terraform
+	$(GO) tool opa fmt --list --fail policies
+	$(GO) tool opa check --strict policies
 
 ## bench: the gate on generated plans of 100/1k/10k resources, and its parts
 ## (bench/README.md has the numbers and the peer comparison)
