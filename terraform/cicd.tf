@@ -1,6 +1,7 @@
 # CI/CD (enable_cicd): CodePipeline Source (GitHub through a CodeStar
 # connection) -> Build (CodeBuild: tests, docker build, push, ECR scan gate)
-# -> Deploy (CodeDeploy blue/green to ECS with automatic rollback).
+# -> Deploy (CodeDeploy blue/green to ECS with automatic rollback for the app
+# service; a rolling ECS deploy of the same image for the WebSocket service).
 #
 # The GitHub connection is created PENDING and must be authorised once in the
 # console (Developer Tools > Connections). The GitHub token is never in the
@@ -253,6 +254,7 @@ locals {
             echo "$FINDINGS";
             if echo "$FINDINGS" | grep -Eq '"(CRITICAL|HIGH)"'; then echo "image has CRITICAL/HIGH findings"; exit 1; fi
           - printf '{"ImageURI":"%s"}' "$ECR_REPOSITORY_URL:$IMAGE_TAG" > imageDetail.json
+          - printf '[{"name":"%s","imageUri":"%s"}]' "$CONTAINER_NAME" "$ECR_REPOSITORY_URL:$IMAGE_TAG" > imagedefinitions.json
           - aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --query taskDefinition --output json > current.json
           - >-
             jq --arg c "$CONTAINER_NAME" 'del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy)
@@ -262,6 +264,7 @@ locals {
     artifacts:
       files:
         - imageDetail.json
+        - imagedefinitions.json
         - taskdef.json
         - appspec.yaml
   EOT
@@ -532,6 +535,13 @@ data "aws_iam_policy_document" "codepipeline" {
     ]
   }
 
+  # The WebSocket service's rolling deploy (ECS action).
+  statement {
+    sid       = "UpdateWebSocketService"
+    actions   = ["ecs:DescribeServices", "ecs:UpdateService"]
+    resources = [aws_ecs_service.websocket.id]
+  }
+
   statement {
     sid       = "RegisterTaskDefinition"
     actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
@@ -632,6 +642,21 @@ resource "aws_codepipeline" "app" {
         AppSpecTemplatePath            = "appspec.yaml"
         Image1ArtifactName             = "build"
         Image1ContainerName            = "IMAGE1_NAME"
+      }
+    }
+
+    action {
+      name            = "WebSocketRolling"
+      category        = "Deploy"
+      owner           = "AWS"
+      provider        = "ECS"
+      version         = "1"
+      input_artifacts = ["build"]
+
+      configuration = {
+        ClusterName = aws_ecs_cluster.main.name
+        ServiceName = aws_ecs_service.websocket.name
+        FileName    = "imagedefinitions.json"
       }
     }
   }

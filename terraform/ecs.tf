@@ -314,21 +314,23 @@ resource "aws_ecs_task_definition" "app" {
 }
 
 # ---------------------------------------------------------------------------
-# ECS service. Two mutually exclusive shapes:
+# ECS services. The HTTP application has two mutually exclusive shapes:
 #   aws_ecs_service.app            rolling deployments (ECS controller) with the
 #                                  circuit breaker; Terraform owns the task
-#                                  definition; registered with the app and the
-#                                  WebSocket target groups.
+#                                  definition; registered with the app group.
 #   aws_ecs_service.app_codedeploy blue/green (CODE_DEPLOY controller) when
 #                                  enable_cicd: CodeDeploy owns the running task
 #                                  definition and target group, so Terraform
-#                                  ignores them after creation; CodeDeploy
-#                                  supports a single target-group pair, so
-#                                  WebSockets use the (sticky) app groups.
+#                                  ignores them after creation.
+# WebSockets always have their own service, aws_ecs_service.websocket (rolling,
+# circuit breaker), behind the dedicated WebSocket group: CodeDeploy supports a
+# single target-group pair per service, and open sockets are better drained by
+# a rolling deployment than cut by a blue/green swap.
 # ---------------------------------------------------------------------------
 
 locals {
-  ecs_service_name = "${local.name}-service"
+  ecs_service_name           = "${local.name}-service"
+  ecs_websocket_service_name = "${local.name}-ws"
 }
 
 resource "aws_ecs_service" "app" {
@@ -365,12 +367,6 @@ resource "aws_ecs_service" "app" {
 
   load_balancer {
     target_group_arn = aws_lb_target_group.app.arn
-    container_name   = local.container_name
-    container_port   = var.app_port
-  }
-
-  load_balancer {
-    target_group_arn = aws_lb_target_group.websocket[0].arn
     container_name   = local.container_name
     container_port   = var.app_port
   }
@@ -424,8 +420,57 @@ resource "aws_ecs_service" "app_codedeploy" {
   depends_on = [aws_lb_listener.http, aws_lb_listener.https, aws_iam_role_policy.ecs_execution_secrets]
 }
 
+resource "aws_ecs_service" "websocket" {
+  name             = local.ecs_websocket_service_name
+  cluster          = aws_ecs_cluster.main.id
+  task_definition  = aws_ecs_task_definition.app.arn
+  desired_count    = var.ecs_desired_count
+  launch_type      = "FARGATE"
+  platform_version = "LATEST"
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+  health_check_grace_period_seconds  = 60
+  enable_execute_command             = var.enable_execute_command
+  enable_ecs_managed_tags            = true
+  propagate_tags                     = "SERVICE"
+
+  deployment_controller {
+    type = "ECS"
+  }
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = aws_subnet.private[*].id
+    security_groups  = [aws_security_group.app.id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.websocket.arn
+    container_name   = local.container_name
+    container_port   = var.app_port
+  }
+
+  lifecycle {
+    # Auto-scaling owns the task count after creation.
+    ignore_changes = [desired_count]
+  }
+
+  depends_on = [
+    aws_lb_listener_rule.websocket_https,
+    aws_lb_listener_rule.websocket_http,
+    aws_iam_role_policy.ecs_execution_secrets,
+  ]
+}
+
 # ---------------------------------------------------------------------------
-# Auto-scaling: 1..10 tasks on CPU, memory and ALB requests per target.
+# Auto-scaling: 1..10 tasks each. The app service on CPU and memory; the
+# WebSocket service on ALB requests per target (connection-driven) and CPU.
 # ---------------------------------------------------------------------------
 
 resource "aws_appautoscaling_target" "ecs" {
@@ -474,14 +519,22 @@ resource "aws_appautoscaling_policy" "memory" {
   }
 }
 
+resource "aws_appautoscaling_target" "websocket" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.main.name}/${aws_ecs_service.websocket.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = var.ecs_min_capacity
+  max_capacity       = var.ecs_max_capacity
+}
+
 # Connection-driven scaling: WebSocket clients show up as requests on the
 # target group that serves /ws/*.
-resource "aws_appautoscaling_policy" "requests" {
-  name               = "${local.name}-requests"
+resource "aws_appautoscaling_policy" "websocket_requests" {
+  name               = "${local.name}-ws-requests"
   policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.ecs.service_namespace
-  resource_id        = aws_appautoscaling_target.ecs.resource_id
-  scalable_dimension = aws_appautoscaling_target.ecs.scalable_dimension
+  service_namespace  = aws_appautoscaling_target.websocket.service_namespace
+  resource_id        = aws_appautoscaling_target.websocket.resource_id
+  scalable_dimension = aws_appautoscaling_target.websocket.scalable_dimension
 
   target_tracking_scaling_policy_configuration {
     target_value       = var.autoscaling_requests_per_target
@@ -490,10 +543,25 @@ resource "aws_appautoscaling_policy" "requests" {
 
     predefined_metric_specification {
       predefined_metric_type = "ALBRequestCountPerTarget"
-      resource_label         = "${aws_lb.main.arn_suffix}/${local.websocket_target_group_arn_suffix}"
+      resource_label         = "${aws_lb.main.arn_suffix}/${aws_lb_target_group.websocket.arn_suffix}"
     }
   }
+}
 
-  # The target group must be routed to by the load balancer first.
-  depends_on = [aws_lb_listener_rule.websocket_https, aws_lb_listener_rule.websocket_http]
+resource "aws_appautoscaling_policy" "websocket_cpu" {
+  name               = "${local.name}-ws-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.websocket.service_namespace
+  resource_id        = aws_appautoscaling_target.websocket.resource_id
+  scalable_dimension = aws_appautoscaling_target.websocket.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.autoscaling_cpu_target
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
 }

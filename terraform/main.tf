@@ -597,7 +597,8 @@ resource "aws_lb_target_group" "app" {
     unhealthy_threshold = 3
   }
 
-  # Under blue/green the WebSocket routes use these groups too (see websocket.tf).
+  # Sticky under blue/green, like app_green (cicd.tf), so a client keeps its
+  # task set while CodeDeploy shifts traffic.
   stickiness {
     type            = "lb_cookie"
     cookie_duration = var.websocket_stickiness_duration

@@ -206,6 +206,25 @@ resource "aws_cloudwatch_metric_alarm" "ecs_running_tasks_low" {
   ok_actions    = local.alarm_actions
 }
 
+resource "aws_cloudwatch_metric_alarm" "ecs_websocket_running_tasks_low" {
+  alarm_name          = "${local.name}-ecs-ws-running-tasks-low"
+  alarm_description   = "Fewer running WebSocket tasks than the minimum capacity (service unhealthy)"
+  namespace           = "ECS/ContainerInsights"
+  metric_name         = "RunningTaskCount"
+  statistic           = "Minimum"
+  period              = 60
+  evaluation_periods  = 3
+  comparison_operator = "LessThanThreshold"
+  threshold           = var.ecs_min_capacity
+  treat_missing_data  = "breaching"
+  dimensions = {
+    ClusterName = aws_ecs_cluster.main.name
+    ServiceName = aws_ecs_service.websocket.name
+  }
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
+}
+
 resource "aws_cloudwatch_metric_alarm" "ecs_cpu_high" {
   alarm_name          = "${local.name}-ecs-cpu-high"
   alarm_description   = "Service CPU above ${var.alarm_cpu_threshold}%"

@@ -69,6 +69,11 @@ output "ecs_service_name" {
   value       = local.ecs_service_name
 }
 
+output "ecs_websocket_service_name" {
+  description = "Name of the ECS service behind the WebSocket target group (/ws/*)."
+  value       = aws_ecs_service.websocket.name
+}
+
 output "log_group_name" {
   description = "CloudWatch log group of the application."
   value       = aws_cloudwatch_log_group.app.name
@@ -171,7 +176,8 @@ locals {
     "   docker build -t ${aws_ecr_repository.app.repository_url}:${var.container_image_tag} . && docker push ${aws_ecr_repository.app.repository_url}:${var.container_image_tag}",
     "",
     "5. Roll out so the tasks pick up the parameters:",
-    var.enable_cicd ? "   aws codepipeline start-pipeline-execution --name ${aws_codepipeline.app[0].name}   (blue/green through CodeDeploy)" : "   aws ecs update-service --cluster ${aws_ecs_cluster.main.name} --service ${local.ecs_service_name} --force-new-deployment",
+    var.enable_cicd ? "   aws codepipeline start-pipeline-execution --name ${aws_codepipeline.app[0].name}   (blue/green through CodeDeploy, rolling for the WebSocket service)" : "   aws ecs update-service --cluster ${aws_ecs_cluster.main.name} --service ${local.ecs_service_name} --force-new-deployment",
+    var.enable_cicd ? null : "   aws ecs update-service --cluster ${aws_ecs_cluster.main.name} --service ${local.ecs_websocket_service_name} --force-new-deployment",
     "",
     var.alert_email != "" ? "6. Confirm the SNS subscription e-mail sent to ${var.alert_email} (topic ${aws_sns_topic.alerts.arn})." : "6. No alert_email set: subscribe to ${aws_sns_topic.alerts.arn} to receive alarms.",
     var.enable_cicd ? "7. Authorise the GitHub connection in the console (Developer Tools > Settings > Connections): ${aws_codestarconnections_connection.github[0].arn}" : null,

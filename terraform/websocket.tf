@@ -3,13 +3,11 @@
 # (var.websocket_idle_timeout, set on aws_lb.main) keeps idle sockets open.
 # ALBs upgrade HTTP/1.1 connections to WebSocket natively; no extra setting.
 #
-# Under blue/green CI/CD CodeDeploy manages exactly one target-group pair, so
-# the dedicated group is not created and /ws/* is served by the (sticky) app
-# groups that CodeDeploy swaps.
+# The group is served by its own ECS service (aws_ecs_service.websocket, rolling
+# deployments) because CodeDeploy blue/green manages exactly one target-group
+# pair per service: the app service keeps the pair, this group stays fixed.
 
 resource "aws_lb_target_group" "websocket" {
-  count = var.enable_cicd ? 0 : 1
-
   name        = "${local.name}-ws"
   port        = var.app_port
   protocol    = "HTTP"
@@ -42,9 +40,7 @@ resource "aws_lb_target_group" "websocket" {
 }
 
 locals {
-  websocket_target_group_arn        = var.enable_cicd ? aws_lb_target_group.app.arn : aws_lb_target_group.websocket[0].arn
-  websocket_target_group_arn_suffix = var.enable_cicd ? aws_lb_target_group.app.arn_suffix : aws_lb_target_group.websocket[0].arn_suffix
-  websocket_paths                   = ["/ws", "/ws/*"]
+  websocket_paths = ["/ws", "/ws/*"]
 }
 
 resource "aws_lb_listener_rule" "websocket_https" {
@@ -55,18 +51,13 @@ resource "aws_lb_listener_rule" "websocket_https" {
 
   action {
     type             = "forward"
-    target_group_arn = local.websocket_target_group_arn
+    target_group_arn = aws_lb_target_group.websocket.arn
   }
 
   condition {
     path_pattern {
       values = local.websocket_paths
     }
-  }
-
-  lifecycle {
-    # Under blue/green CodeDeploy re-points this rule at the live group.
-    ignore_changes = [action[0].target_group_arn]
   }
 }
 
@@ -79,7 +70,7 @@ resource "aws_lb_listener_rule" "websocket_http" {
 
   action {
     type             = "forward"
-    target_group_arn = local.websocket_target_group_arn
+    target_group_arn = aws_lb_target_group.websocket.arn
   }
 
   condition {

@@ -257,6 +257,13 @@ func verifyTargetGroups(ctx context.Context, t *testing.T, c *Clients, s *Stack)
 		if wsTG == "" {
 			t.Fatalf("no listener rule forwards /ws/* to a target group")
 		}
+		// Always the dedicated group (its own rolling service), never the
+		// blue/green pair CodeDeploy swaps.
+		for _, r := range s.All("aws_lb_target_group") {
+			if r.Address == "aws_lb_target_group.websocket" && Attr(r, "arn") != wsTG {
+				t.Errorf("/ws/* forwards to %s, not %s (%s)", wsTG, r.Address, Attr(r, "arn"))
+			}
+		}
 		attrs, err := c.ELB.DescribeTargetGroupAttributes(ctx, &elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: &wsTG})
 		if err != nil {
 			t.Fatalf("DescribeTargetGroupAttributes: %v", err)
@@ -456,6 +463,7 @@ func verifyAlarms(ctx context.Context, t *testing.T, c *Clients, s *Stack) {
 }
 
 func verifyAutoscaling(ctx context.Context, t *testing.T, c *Clients, s *Stack, ex Expect) {
+	wsScaled := false
 	for _, r := range s.Need(t, "aws_appautoscaling_target") {
 		id := Attr(r, "resource_id")
 		out, err := c.AAS.DescribeScalableTargets(ctx, &applicationautoscaling.DescribeScalableTargetsInput{
@@ -487,8 +495,21 @@ func verifyAutoscaling(ctx context.Context, t *testing.T, c *Clients, s *Stack, 
 			t.Fatalf("DescribeScalingPolicies %s: %v", id, err)
 		}
 		if len(pol.ScalingPolicies) < 2 {
-			t.Errorf("%s: %d scaling policies, want CPU and memory target tracking at least", id, len(pol.ScalingPolicies))
+			t.Errorf("%s: %d scaling policies, want two target tracking policies at least", id, len(pol.ScalingPolicies))
 		}
+		if r.Address != "aws_appautoscaling_target.websocket" {
+			continue
+		}
+		// The WebSocket service scales on connections: requests per target.
+		for _, sp := range pol.ScalingPolicies {
+			if tt := sp.TargetTrackingScalingPolicyConfiguration; tt != nil && tt.PredefinedMetricSpecification != nil &&
+				tt.PredefinedMetricSpecification.PredefinedMetricType == aastypes.MetricTypeALBRequestCountPerTarget {
+				wsScaled = true
+			}
+		}
+	}
+	if len(s.All("aws_appautoscaling_target")) > 0 && !wsScaled {
+		t.Errorf("the WebSocket service (aws_appautoscaling_target.websocket) does not scale on connections")
 	}
 }
 

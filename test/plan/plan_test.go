@@ -166,32 +166,67 @@ func rds(t *testing.T, p *harness.Plan, ex envExpect) {
 	}
 }
 
+// autoscaling: the app service scales on CPU and memory, the WebSocket
+// service on ALB requests per target of its own group (connection-driven)
+// and CPU; both within the document's 1..10 tasks.
 func autoscaling(t *testing.T, p *harness.Plan, ex envExpect) {
-	tg := p.One(t, "aws_appautoscaling_target").AttributeValues
-	// The document: 1..10 tasks. Smaller environments may cap lower.
-	lo, _ := harness.Num(tg, "min_capacity")
-	hi, _ := harness.Num(tg, "max_capacity")
-	if lo != 1 || hi < 1 || hi > 10 {
-		t.Errorf("autoscaling capacity %v..%v is outside the document's 1..10", lo, hi)
+	want := map[string][]string{
+		"aws_appautoscaling_target.ecs":       {"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"},
+		"aws_appautoscaling_target.websocket": {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"},
 	}
-	if hi != variable(t, p, "ecs_max_capacity") {
-		t.Errorf("max_capacity %v is not ecs_max_capacity %v", hi, variable(t, p, "ecs_max_capacity"))
+	targets := p.Resources("aws_appautoscaling_target")
+	if len(targets) != len(want) {
+		t.Errorf("scalable targets %v, want %v", addrs(targets), keys(want))
 	}
-	if ex.production && hi != 10 {
-		t.Errorf("production scales to %v tasks, want 10", hi)
+	for _, r := range targets {
+		tg := r.AttributeValues
+		// The document: 1..10 tasks. Smaller environments may cap lower.
+		lo, _ := harness.Num(tg, "min_capacity")
+		hi, _ := harness.Num(tg, "max_capacity")
+		if lo != 1 || hi < 1 || hi > 10 {
+			t.Errorf("%s: capacity %v..%v is outside the document's 1..10", r.Address, lo, hi)
+		}
+		if hi != variable(t, p, "ecs_max_capacity") {
+			t.Errorf("%s: max_capacity %v is not ecs_max_capacity %v", r.Address, hi, variable(t, p, "ecs_max_capacity"))
+		}
+		if ex.production && hi != 10 {
+			t.Errorf("%s: production scales to %v tasks, want 10", r.Address, hi)
+		}
+		if tg["scalable_dimension"] != "ecs:service:DesiredCount" {
+			t.Errorf("%s: scalable dimension %v", r.Address, tg["scalable_dimension"])
+		}
 	}
-	if tg["scalable_dimension"] != "ecs:service:DesiredCount" {
-		t.Errorf("scalable dimension %v", tg["scalable_dimension"])
-	}
-	kinds := map[string]bool{}
+	// Policies name their target by reference (resource_id is only known
+	// after apply for the WebSocket service).
+	kinds := map[string]map[string]bool{}
 	for _, pol := range p.Resources("aws_appautoscaling_policy") {
 		m, _ := harness.Str(pol.AttributeValues, "target_tracking_scaling_policy_configuration", 0,
 			"predefined_metric_specification", 0, "predefined_metric_type")
-		kinds[m] = true
+		for target := range want {
+			if references(p, pol.Address, "resource_id", target) {
+				if kinds[target] == nil {
+					kinds[target] = map[string]bool{}
+				}
+				kinds[target][m] = true
+			}
+		}
 	}
-	for _, want := range []string{"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"} {
-		if !kinds[want] {
-			t.Errorf("no target tracking policy on %s (have %v)", want, keys(kinds))
+	for target, metrics := range want {
+		for _, m := range metrics {
+			if !kinds[target][m] {
+				t.Errorf("%s has no target tracking policy on %s (have %v)", target, m, keys(kinds[target]))
+			}
+		}
+	}
+	// Connection-driven scaling must watch the group that serves /ws/*.
+	for _, pol := range p.Resources("aws_appautoscaling_policy") {
+		if m, _ := harness.Str(pol.AttributeValues, "target_tracking_scaling_policy_configuration", 0,
+			"predefined_metric_specification", 0, "predefined_metric_type"); m != "ALBRequestCountPerTarget" {
+			continue
+		}
+		if !references(p, pol.Address,
+			"target_tracking_scaling_policy_configuration.predefined_metric_specification.resource_label", "aws_lb_target_group.websocket") {
+			t.Errorf("%s: ALBRequestCountPerTarget does not watch aws_lb_target_group.websocket", pol.Address)
 		}
 	}
 }
@@ -300,25 +335,45 @@ func websocket(t *testing.T, p *harness.Plan) {
 			t.Errorf("%s: /ws/* action %q, want forward", r.Address, typ)
 		}
 	}
-	// The rule forwards to the dedicated WebSocket group, or, under
-	// blue/green CI/CD (CodeDeploy owns one target-group pair), to the app
-	// groups it swaps: whichever it is must keep a socket on its task.
-	var groups []*tfjson.StateResource
+	// /ws/* always goes to the dedicated, sticky WebSocket group, served by
+	// its own rolling service: CodeDeploy's blue/green pair belongs to the
+	// app service alone.
+	var ws *tfjson.StateResource
 	for _, tg := range p.Resources("aws_lb_target_group") {
-		if tg.Name == "websocket" {
-			groups = []*tfjson.StateResource{tg}
-			break
+		if tg.Address == "aws_lb_target_group.websocket" {
+			ws = tg
 		}
-		groups = append(groups, tg)
 	}
-	if len(groups) == 0 {
-		t.Fatalf("no target group")
+	if ws == nil {
+		t.Fatalf("no aws_lb_target_group.websocket")
 	}
-	for _, tg := range groups {
-		en, _ := harness.Bool(tg.AttributeValues, "stickiness", 0, "enabled")
-		typ, _ := harness.Str(tg.AttributeValues, "stickiness", 0, "type")
-		if !en || typ != "lb_cookie" {
-			t.Errorf("%s serves /ws/* but stickiness enabled=%v type=%q, want true lb_cookie", tg.Address, en, typ)
+	en, _ := harness.Bool(ws.AttributeValues, "stickiness", 0, "enabled")
+	typ, _ := harness.Str(ws.AttributeValues, "stickiness", 0, "type")
+	if !en || typ != "lb_cookie" {
+		t.Errorf("%s serves /ws/* but stickiness enabled=%v type=%q, want true lb_cookie", ws.Address, en, typ)
+	}
+	for _, r := range wsRules {
+		if !references(p, r.Address, "action.target_group_arn", ws.Address) {
+			t.Errorf("%s: /ws/* does not forward to %s", r.Address, ws.Address)
+		}
+	}
+	for _, svc := range p.Resources("aws_ecs_service") {
+		toWS := references(p, svc.Address, "load_balancer.target_group_arn", ws.Address)
+		if base := strings.SplitN(svc.Address, "[", 2)[0]; base == "aws_ecs_service.websocket" {
+			if !toWS {
+				t.Errorf("%s is not registered with %s", svc.Address, ws.Address)
+			}
+			if n := len(harness.List(svc.AttributeValues, "load_balancer")); n != 1 {
+				t.Errorf("%s has %d load balancers, want only the WebSocket group", svc.Address, n)
+			}
+			if c, _ := harness.Str(svc.AttributeValues, "deployment_controller", 0, "type"); c != "ECS" {
+				t.Errorf("%s deployment controller %q, want ECS (rolling)", svc.Address, c)
+			}
+			if rb, _ := harness.Bool(svc.AttributeValues, "deployment_circuit_breaker", 0, "rollback"); !rb {
+				t.Errorf("%s: no circuit breaker with rollback", svc.Address)
+			}
+		} else if toWS {
+			t.Errorf("%s is registered with %s; only aws_ecs_service.websocket may be", svc.Address, ws.Address)
 		}
 	}
 	lb := p.One(t, "aws_lb").AttributeValues
@@ -488,6 +543,14 @@ func refIn(v any, path []string, prefix string) bool {
 		return refIn(x[path[0]], path[1:], prefix)
 	}
 	return false
+}
+
+func addrs(rs []*tfjson.StateResource) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Address
+	}
+	return out
 }
 
 func keys[V any](m map[string]V) []string {
