@@ -36,12 +36,23 @@ func startTest(t *testing.T) *Emulator {
 // awsJSON sends an (unsigned but SigV4-shaped) JSON-protocol request as an SDK would.
 func awsJSON(t *testing.T, e *Emulator, service, target, body string) (int, string) {
 	t.Helper()
+	return awsPost(t, e, service, body, map[string]string{
+		"Content-Type": "application/x-amz-json-1.1",
+		"X-Amz-Target": target,
+	})
+}
+
+// awsPost posts body to the emulator with an Authorization header naming
+// service, the only part of SigV4 moto reads to route a request.
+func awsPost(t *testing.T, e *Emulator, service, body string, headers map[string]string) (int, string) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, e.Endpoint()+"/", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", target)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/"+service+"/aws4_request, SignedHeaders=host, Signature=0")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -202,19 +213,7 @@ func TestResetAndResources(t *testing.T) {
 
 func awsQuery(t *testing.T, e *Emulator, service, form string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, e.Endpoint()+"/", strings.NewReader(form))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/"+service+"/aws4_request, SignedHeaders=host, Signature=0")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(data)
+	return awsPost(t, e, service, form, map[string]string{"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
 }
 
 // TestExtensions runs testdata/test_extensions.py (boto3 against this emulator, one test case
