@@ -51,7 +51,9 @@ func TestE2EAWS(t *testing.T) {
 	ctx := context.Background()
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx)
 	if err != nil {
-		t.Skipf("e2e-aws SKIPPED: no usable AWS configuration: %v", err)
+		// Asked to run, and the AWS configuration itself is broken (a
+		// missing profile, a malformed file): that is a failure, not a skip.
+		t.Fatalf("e2e-aws: TFGATE_E2E_AWS=1 but the AWS configuration does not load: %v", err)
 	}
 	if _, err := awsCfg.Credentials.Retrieve(ctx); err != nil {
 		t.Skipf("e2e-aws SKIPPED: TFGATE_E2E_AWS=1 but no AWS credentials: %v", err)
