@@ -33,8 +33,15 @@ func (a *App) upCommand() *cobra.Command {
 			}
 			defer s.close()
 			if s.emuStarted {
-				os.MkdirAll(s.layout.ModeDir(), 0o755)
-				os.WriteFile(s.ownerMark(), []byte("started by tfgate up\n"), 0o644)
+				// The mark tells `down` that it may stop this emulator; without
+				// it `down` leaves the process running, so say so.
+				err := os.MkdirAll(s.layout.ModeDir(), 0o755)
+				if err == nil {
+					err = os.WriteFile(s.ownerMark(), []byte("started by tfgate up\n"), 0o644)
+				}
+				if err != nil {
+					a.infof("warning: cannot record that this run started the emulator (%v); stop it with `tfgate local stop`", err)
+				}
 			}
 			g, err := s.planAndGate(ctx, &pf, &ef, specs)
 			if err == nil && g.res.Verdict == result.Fail {
