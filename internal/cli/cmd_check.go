@@ -5,9 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/gate"
 	tfg "github.com/saprism/tfgate/internal/terraform"
 	"github.com/spf13/cobra"
@@ -56,7 +54,7 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 	}
 	env, local := ef.env, ef.local
 	if env == "" {
-		if e, l, ok := envFromPath(cfg, path); ok {
+		if e, l, ok := cfg.EnvFromPath(path); ok {
 			env, local = e, l || local
 		} else {
 			env = defaultCheckEnv
@@ -108,27 +106,6 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 // isBinaryPlan: saved plans are zip archives.
 func isBinaryPlan(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("PK\x03\x04"))
-}
-
-// envFromPath recognises .tfgate/<env>/<mode>/... plan locations.
-func envFromPath(cfg *config.Config, path string) (string, bool, bool) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", false, false
-	}
-	root, _ := filepath.Abs(cfg.Root)
-	rel, err := filepath.Rel(filepath.Join(root, tfg.StateRoot), abs)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", false, false
-	}
-	parts := strings.Split(filepath.ToSlash(rel), "/")
-	if len(parts) < 3 {
-		return "", false, false
-	}
-	if _, err := cfg.Env(parts[0]); err != nil {
-		return "", false, false
-	}
-	return parts[0], parts[1] == "local", true
 }
 
 // showBinaryPlan converts a saved plan to JSON in the environment's

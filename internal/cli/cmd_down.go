@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/saprism/tfgate/internal/config"
+
 	tfg "github.com/saprism/tfgate/internal/terraform"
 	"github.com/spf13/cobra"
 )
@@ -28,7 +30,7 @@ func (a *App) downCommand() *cobra.Command {
 				return err
 			}
 			defer s.close()
-			varFiles, err := s.layout.VarFiles(s.cfg, pf.varFiles)
+			varFiles, err := s.cfg.VarFiles(s.layout.Env, pf.varFiles)
 			if err != nil {
 				return failf("%v", err)
 			}
@@ -83,7 +85,7 @@ func (s *session) stopOwnedEmulator() {
 		s.a.infof("the emulator keeps running (started with `tfgate local start`; stop it with `tfgate local stop`)")
 		return
 	}
-	others, _ := filepath.Glob(filepath.Join(s.layout.Root, tfg.StateRoot, "*", "local", "terraform.tfstate"))
+	others, _ := filepath.Glob(filepath.Join(s.layout.Root, config.StateRoot, "*", "local", "terraform.tfstate"))
 	for _, st := range others {
 		if st != s.layout.StatePath() && hasResources(st) {
 			s.a.infof("the emulator keeps running: %s still has resources on it", s.layout.Rel(st))

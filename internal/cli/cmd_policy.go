@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -31,7 +30,7 @@ func (a *App) policyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ok, err := policyTest(cmd.Context(), policyDirs(cfg, dirs), a.Stdout, coverage)
+			ok, err := policyTest(cmd.Context(), cfg.PolicyPaths(dirs), a.Stdout, coverage)
 			if err != nil {
 				return failf("%v", err)
 			}
@@ -53,7 +52,7 @@ func (a *App) policyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rules, err := policyRules(cmd.Context(), policyDirs(cfg, ldirs), cfg.Enforcement)
+			rules, err := policyRules(cmd.Context(), cfg.PolicyPaths(ldirs), cfg.Enforcement)
 			if err != nil {
 				return failf("%v", err)
 			}
@@ -77,17 +76,6 @@ func (a *App) policyCommand() *cobra.Command {
 	list.Flags().StringArrayVar(&ldirs, "policy", nil, "extra policy directory (repeatable)")
 	c.AddCommand(test, list)
 	return c
-}
-
-func policyDirs(cfg *config.Config, extra []string) []string {
-	var out []string
-	for _, d := range append(append([]string(nil), cfg.PolicyDirs...), extra...) {
-		if _, err := os.Stat(d); err != nil && cfg.Root != "" {
-			d = cfg.Root + string(os.PathSeparator) + d
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // envOrder lists the known environments first in their order of growing

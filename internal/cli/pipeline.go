@@ -78,7 +78,7 @@ type gated struct {
 // decision record → reports.
 func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, specs []outputSpec) (*gated, error) {
 	a := s.a
-	varFiles, err := s.layout.VarFiles(s.cfg, pf.varFiles)
+	varFiles, err := s.cfg.VarFiles(s.layout.Env, pf.varFiles)
 	if err != nil {
 		return nil, failf("%v", err)
 	}

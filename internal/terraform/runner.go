@@ -96,7 +96,3 @@ func isProviderMissing(s string) bool {
 	}
 	return false
 }
-
-func (r *Runner) progressPath() func(string) string {
-	return r.Layout.SourcePath
-}
