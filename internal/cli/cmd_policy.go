@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/policy"
+	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +19,7 @@ func (a *App) policyCommand() *cobra.Command {
 		Short: "Test or list the policy rules",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return failf("policy needs a subcommand: test or list")
+			return errors.New("policy needs a subcommand: test or list")
 		},
 	}
 	var dirs []string
@@ -30,12 +33,12 @@ func (a *App) policyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ok, err := policyTest(cmd.Context(), cfg.PolicyPaths(dirs), a.Stdout, coverage)
+			ok, err := policy.Test(cmd.Context(), cfg.PolicyPaths(dirs), a.Stdout, coverage)
 			if err != nil {
-				return failf("%v", err)
+				return err
 			}
 			if !ok {
-				return &exitError{code: ExitDenied, err: fmt.Errorf("policy tests failed")}
+				return &run.DeniedError{Reason: "policy tests failed"}
 			}
 			return nil
 		},
@@ -52,10 +55,11 @@ func (a *App) policyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rules, err := policyRules(cmd.Context(), cfg.PolicyPaths(ldirs), cfg.Enforcement)
+			eng, err := policy.New(cmd.Context(), policy.Options{ExtraDirs: cfg.PolicyPaths(ldirs), Overrides: cfg.Enforcement})
 			if err != nil {
-				return failf("%v", err)
+				return err
 			}
+			rules := eng.Rules()
 			envs := envOrder(cfg)
 			tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintf(tw, "ID\tSEVERITY\t%s\tTITLE\n", strings.ToUpper(strings.Join(envs, "\t")))

@@ -282,9 +282,9 @@ func isSecretKey(k string) bool {
 	return false
 }
 
-// sortedPairs renders a map as sorted KEY=VALUE strings (deterministic
-// argument order).
-func sortedPairs(m map[string]string) []string {
+// Pairs renders a map as sorted KEY=VALUE strings (deterministic
+// argument order; the emulator's safety check takes an environment so).
+func Pairs(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k, v := range m {
 		out = append(out, k+"="+v)
@@ -325,7 +325,7 @@ func Workdir(cfg *config.Config, env string, local bool) (string, []string, []st
 		if err != nil {
 			return "", nil, nil, err
 		}
-		for _, kv := range sortedPairs(bc) {
+		for _, kv := range Pairs(bc) {
 			initArgs = append(initArgs, "-backend-config="+strconv.Quote(kv))
 		}
 	}

@@ -171,7 +171,7 @@ func TestBackendConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "bucket=state key=other.tfstate region=us-east-1 use_lockfile=true"
-	if s := strings.Join(sortedPairs(got), " "); s != want {
+	if s := strings.Join(Pairs(got), " "); s != want {
 		t.Errorf("BackendConfig = %s, want %s", s, want)
 	}
 	for _, bad := range []string{"novalue", "=x"} {
