@@ -11,7 +11,7 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-exec/tfexec"
-	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/toolcache"
 )
 
 // MinVersion is the oldest Terraform tfgate drives: 1.5 brought import
@@ -55,7 +55,7 @@ func (b *Binary) Describe() string {
 type NotFoundError struct{ Detail string }
 
 func (e *NotFoundError) Error() string {
-	return "terraform not found: " + e.Detail + " (install Terraform >= " + MinVersion + ", set " + BinaryEnv + " to its path, or let tfgate install it: drop --no-install/" + config.NoInstallEnv + ")"
+	return "terraform not found: " + e.Detail + " (install Terraform >= " + MinVersion + ", set " + BinaryEnv + " to its path, or let tfgate install it: drop --no-install/" + toolcache.NoInstallEnv + ")"
 }
 
 // TooOldError means the binary found is older than MinVersion.

@@ -10,11 +10,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-version"
-	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/toolcache"
 )
 
 // PinnedVersion is the Terraform tfgate installs when it finds none, and the
@@ -41,7 +40,7 @@ type Installed struct {
 // Finder finds terraform and, unless NoInstall, installs the pinned version
 // into tfgate's cache when none is found.
 type Finder struct {
-	// CacheDir is tfgate's cache root (default config.CacheDir()); binaries
+	// CacheDir is tfgate's cache root (default toolcache.Dir()); binaries
 	// live in <CacheDir>/terraform/<version>/terraform.
 	CacheDir string
 	// Version to install (default PinnedVersion).
@@ -92,7 +91,7 @@ func (f *Finder) cacheRoot() (string, error) {
 	dir := f.CacheDir
 	if dir == "" {
 		var err error
-		if dir, err = config.CacheDir(); err != nil {
+		if dir, err = toolcache.Dir(); err != nil {
 			return "", err
 		}
 	}
@@ -128,7 +127,7 @@ func (f *Finder) Find(ctx context.Context) (*Binary, error) {
 	}
 	tried = append(tried, "none in "+root)
 	if f.NoInstall {
-		return nil, &NotFoundError{Detail: strings.Join(tried, "; ") + "; installing is off (--no-install or " + config.NoInstallEnv + ")"}
+		return nil, &NotFoundError{Detail: strings.Join(tried, "; ") + "; installing is off (--no-install or " + toolcache.NoInstallEnv + ")"}
 	}
 	return f.install(ctx, root, want)
 }
@@ -185,10 +184,7 @@ func (e *InstallError) Error() string {
 }
 
 func (f *Finder) install(ctx context.Context, root string, want *version.Version) (*Binary, error) {
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return nil, fmt.Errorf("tfgate's cache: %w", err)
-	}
-	unlock, err := lockDir(root, f.out(), "terraform")
+	unlock, err := toolcache.Lock(root, f.out(), "terraform")
 	if err != nil {
 		return nil, err
 	}
@@ -258,27 +254,6 @@ func (f *Finder) installFrom(ctx context.Context, in Installer, root string, wan
 		b.Detail += "; " + got.Note
 	}
 	return b, nil
-}
-
-// lockDir takes an exclusive flock on dir/.lock so two tfgate runs (or
-// parallel tests) never install into the cache at once; it says when it has
-// to wait.
-func lockDir(dir string, out io.Writer, what string) (func(), error) {
-	fh, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("tfgate's cache: %w", err)
-	}
-	if err := syscall.Flock(int(fh.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		fmt.Fprintf(out, "%s: waiting for another tfgate that is installing into %s\n", what, dir)
-		if err := syscall.Flock(int(fh.Fd()), syscall.LOCK_EX); err != nil {
-			fh.Close()
-			return nil, fmt.Errorf("tfgate's cache: lock %s: %w", dir, err)
-		}
-	}
-	return func() {
-		syscall.Flock(int(fh.Fd()), syscall.LOCK_UN)
-		fh.Close()
-	}, nil
 }
 
 var errNoGo = errors.New("go is not on PATH")
