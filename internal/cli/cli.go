@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/saprism/tfgate/internal/toolcache"
 	"github.com/spf13/cobra"
 )
 
@@ -59,6 +60,7 @@ type App struct {
 
 	root      string // -C: the repository root, "" means discover
 	warnedCLI bool
+	noInstFlg bool // --no-install
 }
 
 // Run runs tfgate with args (without the program name) and returns the exit
@@ -97,6 +99,10 @@ func (a *App) errorf(format string, args ...any) {
 	fmt.Fprintln(a.Stderr, "tfgate: "+msg)
 }
 
+// noInstall: --no-install or TFGATE_NO_INSTALL turns off tfgate's own
+// installs of Terraform and moto.
+func (a *App) noInstall() bool { return a.noInstFlg || toolcache.NoInstall(a.Getenv) }
+
 func (a *App) infof(format string, args ...any) {
 	fmt.Fprintf(a.Stderr, format+"\n", args...)
 }
@@ -111,6 +117,7 @@ func (a *App) rootCommand() *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.PersistentFlags().StringVarP(&a.root, "chdir", "C", "", "repository root (default: the nearest directory up holding tfgate.yaml or .git)")
+	root.PersistentFlags().BoolVar(&a.noInstFlg, "no-install", false, "never install Terraform or the emulator's Python packages into tfgate's cache (also "+toolcache.NoInstallEnv+"=1)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if a.root == "" {
 			return nil
@@ -135,6 +142,7 @@ func (a *App) rootCommand() *cobra.Command {
 		a.testCommand(),
 		a.bootstrapCommand(),
 		a.versionCommand(),
+		a.doctorCommand(),
 	)
 	return root
 }

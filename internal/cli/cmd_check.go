@@ -139,7 +139,7 @@ func (a *App) showBinaryPlan(ctx context.Context, layout tfg.Layout, path string
 		return nil, failf("%s is a binary plan: it needs the initialised working dir of environment %s (%s mode); run `tfgate init --env %s` first, or pass plan JSON (terraform show -json)",
 			path, layout.Env, layout.Mode(), layout.Env)
 	}
-	bin, err := tfg.Find(ctx)
+	bin, err := tfg.Ensure(ctx, a.noInstall(), a.Stderr)
 	if err != nil {
 		return nil, failf("%v", err)
 	}

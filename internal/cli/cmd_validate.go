@@ -42,7 +42,7 @@ func (a *App) validate(ctx context.Context, pluginFlag string) error {
 		tfdir = filepath.Join(root, tfdir)
 	}
 	layout := tfg.Layout{Root: root, TFDir: tfdir, Env: validateEnv}
-	bin, err := tfg.Find(ctx)
+	bin, err := tfg.Ensure(ctx, a.noInstall(), a.Stderr)
 	if err != nil {
 		return failf("%v", err)
 	}

@@ -147,7 +147,7 @@ func (a *App) open(ctx context.Context, f *envFlags, o openOptions) (*session, e
 func (s *session) setup(ctx context.Context, f *envFlags, o openOptions) error {
 	a := s.a
 	a.warnCLIConfig()
-	bin, err := tfg.Find(ctx)
+	bin, err := tfg.Ensure(ctx, a.noInstall(), a.Stderr)
 	if err != nil {
 		return failf("%v", err)
 	}
@@ -200,7 +200,7 @@ func (s *session) attachEmulator(ctx context.Context, start bool) error {
 		return failf("no local emulator is running: start it with `tfgate local start` (or use `tfgate up --local`, which starts one)")
 	}
 	s.a.infof("starting the local AWS emulator...")
-	e, err = emulator.Start(ctx, emulator.Options{StateDir: dir})
+	e, err = emulator.Start(ctx, emulator.Options{StateDir: dir, NoInstall: s.a.noInstall(), Progress: s.a.Stderr})
 	if err != nil {
 		return failf("%v", err)
 	}

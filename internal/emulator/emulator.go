@@ -115,7 +115,7 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	python := in.Path
 	port := o.Port
 	if port == 0 {
-		if port, err = freePort(); err != nil {
+		if port, err = FreePort(); err != nil {
 			return nil, err
 		}
 	} else if err := checkPortFree(port); err != nil {
@@ -442,7 +442,8 @@ func (e *Emulator) call(ctx context.Context, method, path string) ([]byte, error
 	return body, nil
 }
 
-func freePort() (int, error) {
+// FreePort is a port on 127.0.0.1 nobody listens on (for the emulator).
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", net.JoinHostPort(Host, "0"))
 	if err != nil {
 		return 0, fmt.Errorf("emulator: no free port on %s: %w", Host, err)
