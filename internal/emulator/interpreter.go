@@ -16,7 +16,8 @@ import (
 
 // MotoVersion is the moto tfgate's launcher and extensions are written for,
 // and the one it installs into its own venv; any 5.2.x is accepted. The
-// workflows' MOTO_VERSION must be the same (TestWorkflowsPinTheMotoTfgateInstalls).
+// workflows' MOTO_VERSION must be the same (internal/doctor
+// TestWorkflowsPinWhatTfgateInstalls).
 const MotoVersion = "5.2.1"
 
 // motoSeries is the moto versions tfgate accepts: the extensions patch

@@ -13,8 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 )
 
 // realPython is a Python 3 to build test interpreters from.
@@ -164,29 +162,5 @@ func TestLocatePythonCreatesVenv(t *testing.T) {
 	_, err = LocatePython(context.Background(), PythonOptions{CacheDir: t.TempDir(), PipArgs: []string{"--no-index"}})
 	if err == nil || !strings.Contains(err.Error(), "pip needs the package index, or a wheel directory (PIP_FIND_LINKS=DIR PIP_NO_INDEX=1)") {
 		t.Errorf("pip without wheels: %v", err)
-	}
-}
-
-// The moto tfgate installs is the one CI installs.
-func TestWorkflowsPinTheMotoTfgateInstalls(t *testing.T) {
-	files, _ := filepath.Glob("../../.github/workflows/*.yml")
-	if len(files) == 0 {
-		t.Fatal("no workflows found")
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var wf struct {
-			Env map[string]string `yaml:"env"`
-		}
-		if err := yaml.Unmarshal(data, &wf); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		installsMoto := bytes.Contains(data, []byte("pip install"))
-		if got := wf.Env["MOTO_VERSION"]; got != MotoVersion && (installsMoto || got != "") {
-			t.Errorf("%s: env.MOTO_VERSION = %q, internal/emulator.MotoVersion = %q: change both together", f, got, MotoVersion)
-		}
 	}
 }

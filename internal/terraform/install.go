@@ -18,7 +18,7 @@ import (
 
 // PinnedVersion is the Terraform tfgate installs when it finds none, and the
 // one CI installs: the workflows' TERRAFORM_VERSION must be the same
-// (TestWorkflowsPinTheTerraformTfgateInstalls keeps them in step).
+// (internal/doctor TestWorkflowsPinWhatTfgateInstalls keeps them in step).
 const PinnedVersion = "1.11.4"
 
 // Installer puts one terraform binary into an empty staging directory.

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-version"
-	"gopkg.in/yaml.v3"
 )
 
 // noTerraformOnPath leaves PATH without terraform (but with sh, which the
@@ -246,29 +245,5 @@ func TestGoProxyRealBuild(t *testing.T) {
 	if !b.Version.Core().Equal(version.Must(version.NewVersion(PinnedVersion))) &&
 		!regexp.MustCompile(`built \S+ because `+regexp.QuoteMeta(PinnedVersion)+` \(the pinned version\) does not build`).MatchString(b.Detail) {
 		t.Errorf("a version other than the pinned one without saying why: %s", b.Describe())
-	}
-}
-
-// The version tfgate installs is the one CI pins: one value, kept in step.
-func TestWorkflowsPinTheTerraformTfgateInstalls(t *testing.T) {
-	files, _ := filepath.Glob("../../.github/workflows/*.yml")
-	if len(files) == 0 {
-		t.Fatal("no workflows found")
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var wf struct {
-			Env map[string]string `yaml:"env"`
-		}
-		if err := yaml.Unmarshal(data, &wf); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		usesTerraform := bytes.Contains(data, []byte("setup-terraform"))
-		if got := wf.Env["TERRAFORM_VERSION"]; got != PinnedVersion && (usesTerraform || got != "") {
-			t.Errorf("%s: env.TERRAFORM_VERSION = %q, internal/terraform.PinnedVersion = %q: change both together", f, got, PinnedVersion)
-		}
 	}
 }
