@@ -121,7 +121,7 @@ func (g *GoProxy) build(ctx context.Context, goBin string, v *version.Version, s
 	defer os.RemoveAll(work)
 	cmd := exec.CommandContext(ctx, goBin, "install", "-v", TerraformModule+"@v"+v.String())
 	cmd.Dir = work // outside any module, so no go.mod or go.work of the caller applies
-	cmd.Env = append(os.Environ(), "GOBIN="+stage, "GOWORK=off", "CGO_ENABLED=0")
+	cmd.Env = append(os.Environ(), "GOBIN="+stage, "GOWORK=off")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return err
