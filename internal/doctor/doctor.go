@@ -144,6 +144,9 @@ func checkTerraform(ctx context.Context, o Options, haveGo bool) Check {
 	var nf *tfg.NotFoundError
 	if !errors.As(err, &nf) || o.NoInstall || o.Install || os.Getenv(tfg.BinaryEnv) != "" {
 		c.Status, c.Found, c.Fix = Fail, "not usable", err.Error()
+		if nf != nil {
+			c.Found = "not found"
+		}
 		return c
 	}
 	// Not found, but tfgate may install it: say from where, if anywhere.
