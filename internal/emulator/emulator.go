@@ -113,6 +113,9 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 		return nil, err
 	}
 	python := in.Path
+	if o.Progress != nil && !in.Installed {
+		fmt.Fprintf(o.Progress, "emulator: %s\n", in.Describe())
+	}
 	port := o.Port
 	if port == 0 {
 		if port, err = FreePort(); err != nil {
