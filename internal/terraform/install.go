@@ -199,8 +199,11 @@ func (f *Finder) install(ctx context.Context, root string, want *version.Version
 		installers = []Installer{&Releases{}, &GoProxy{}}
 	}
 	failed := &InstallError{Version: want.String()}
+	fmt.Fprintf(f.out(), "terraform: none found (%s, PATH, tfgate's cache); installing %s into %s\n", BinaryEnv, want, root)
 	for i, in := range installers {
-		fmt.Fprintf(f.out(), "terraform: none found; installing %s from %s into %s\n", want, in.Source(), root)
+		if i == 0 {
+			fmt.Fprintf(f.out(), "terraform: from %s\n", in.Source())
+		}
 		b, err := f.installFrom(ctx, in, root, want)
 		if err == nil {
 			fmt.Fprintf(f.out(), "%s\n", b.Describe())

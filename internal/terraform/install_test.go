@@ -69,7 +69,7 @@ func TestFinderFallsBackInOrderAndCaches(t *testing.T) {
 		t.Errorf("calls: releases %d, goproxy %d; want 1 each, in that order", releases.calls, goproxy.calls)
 	}
 	log := out.String()
-	for _, s := range []string{"installing 1.11.4 from releases.hashicorp.com", "no such host", "trying the Go module proxy", "terraform 1.8.5-dev at " + want + " (the Go module proxy: installed now into tfgate's cache; stub note)"} {
+	for _, s := range []string{"installing 1.11.4 into", "terraform: from releases.hashicorp.com", "no such host", "trying the Go module proxy", "terraform 1.8.5-dev at " + want + " (the Go module proxy: installed now into tfgate's cache; stub note)"} {
 		if !strings.Contains(log, s) {
 			t.Errorf("progress lacks %q:\n%s", s, log)
 		}
