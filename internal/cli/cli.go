@@ -17,6 +17,7 @@ import (
 	"github.com/saprism/tfgate/internal/run"
 	"github.com/saprism/tfgate/internal/suite"
 	tfg "github.com/saprism/tfgate/internal/terraform"
+	"github.com/saprism/tfgate/internal/toolcache"
 	"github.com/spf13/cobra"
 )
 
@@ -38,7 +39,8 @@ type App struct {
 	// Getenv reads the environment; tests replace it.
 	Getenv func(string) string
 
-	root string // -C: the repository root, "" means discover
+	root      string // -C: the repository root, "" means discover
+	noInstFlg bool   // --no-install
 }
 
 // Run runs tfgate with args (without the program name) and returns the exit
@@ -78,6 +80,10 @@ func exitCode(err error) (int, string) {
 	return ExitError, err.Error()
 }
 
+// noInstall: --no-install or TFGATE_NO_INSTALL turns off tfgate's own
+// installs of Terraform and moto.
+func (a *App) noInstall() bool { return a.noInstFlg || toolcache.NoInstall(a.Getenv) }
+
 func (a *App) infof(format string, args ...any) {
 	fmt.Fprintf(a.Stderr, format+"\n", args...)
 }
@@ -92,6 +98,7 @@ func (a *App) rootCommand() *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.PersistentFlags().StringVarP(&a.root, "chdir", "C", "", "repository root (default: the nearest directory up holding tfgate.yaml or .git)")
+	root.PersistentFlags().BoolVar(&a.noInstFlg, "no-install", false, "never install Terraform or the emulator's Python packages into tfgate's cache (also "+toolcache.NoInstallEnv+"=1)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if a.root == "" {
 			return nil
@@ -105,7 +112,7 @@ func (a *App) rootCommand() *cobra.Command {
 	root.AddCommand(
 		a.initCommand(), a.validateCommand(), a.planCommand(), a.checkCommand(), a.applyCommand(),
 		a.upCommand(), a.downCommand(), a.outputCommand(), a.localCommand(), a.policyCommand(),
-		a.testCommand(), a.bootstrapCommand(), a.versionCommand(),
+		a.testCommand(), a.bootstrapCommand(), a.versionCommand(), a.doctorCommand(),
 	)
 	return root
 }
@@ -161,7 +168,7 @@ func (a *App) open(ctx context.Context, f *envFlags, command string, startEmulat
 	return run.Open(ctx, run.Options{
 		Config: cfg, Env: f.env, Local: f.local, Command: command,
 		PluginDir: f.pluginDir, BackendConfig: f.backendConfig,
-		StartEmulator: startEmulator, NoLock: noLock,
+		StartEmulator: startEmulator, NoLock: noLock, NoInstall: a.noInstall(),
 		Log: a.Stderr, Events: a.Stdout, Mode: a.progressMode(f.json), Getenv: a.Getenv,
 	})
 }

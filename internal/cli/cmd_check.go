@@ -27,7 +27,7 @@ func (a *App) checkCommand() *cobra.Command {
 				return err
 			}
 			g, err := run.Check(ctx, run.CheckOptions{Config: cfg, Path: args[0], Env: ef.env, Local: ef.local,
-				Plan: pf.options(), Log: a.Stderr, Getenv: a.Getenv})
+				Plan: pf.options(), Log: a.Stderr, NoInstall: a.noInstall(), Getenv: a.Getenv})
 			if err != nil {
 				return err
 			}

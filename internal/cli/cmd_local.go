@@ -33,7 +33,7 @@ func (a *App) localCommand() *cobra.Command {
 			if port < 0 || port > 65535 {
 				return fmt.Errorf("--port %d: not a port number", port)
 			}
-			e, err := emulator.Start(cmd.Context(), emulator.Options{StateDir: dir, Port: port})
+			e, err := emulator.Start(cmd.Context(), emulator.Options{StateDir: dir, Port: port, NoInstall: a.noInstall(), Progress: a.Stderr})
 			if err != nil {
 				return err
 			}

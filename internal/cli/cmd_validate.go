@@ -18,7 +18,7 @@ func (a *App) validateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return run.Validate(ctx, cfg, pluginDir, a.Stdout, a.Stderr, a.Getenv)
+			return run.Validate(ctx, cfg, pluginDir, a.noInstall(), a.Stdout, a.Stderr, a.Getenv)
 		},
 	}
 	c.Flags().StringVar(&pluginDir, "plugin-dir", "", "provider mirror directory (default: $TFGATE_PLUGIN_DIR, implied mirrors, registry)")

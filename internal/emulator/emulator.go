@@ -54,7 +54,9 @@ var ErrNotRunning = errors.New("local emulator is not running")
 type Options struct {
 	StateDir     string        // required; created if missing
 	Port         int           // 0 picks a free loopback port
-	Python       string        // interpreter; default TFGATE_PYTHON, then python3 on PATH
+	Python       string        // interpreter; default: see LocatePython
+	NoInstall    bool          // never create tfgate's venv (--no-install, TFGATE_NO_INSTALL)
+	Progress     io.Writer     // optional: where the interpreter came from, venv install progress
 	LogWriter    io.Writer     // optional: also receives moto's output (besides emulator.log)
 	ReadyTimeout time.Duration // default 60s
 	RequestLog   bool          // write one JSON line per request to <StateDir>/requests.log
@@ -102,13 +104,17 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	} else if !errors.Is(err, ErrNotRunning) {
 		return nil, fmt.Errorf("%w; stop it first with `tfgate local stop`", err)
 	}
-	python, err := FindPython(ctx, o.Python)
+	in, err := LocatePython(ctx, PythonOptions{Explicit: o.Python, NoInstall: o.NoInstall, Progress: o.Progress})
 	if err != nil {
 		return nil, err
 	}
+	python := in.Path
+	if o.Progress != nil && !in.Installed {
+		fmt.Fprintf(o.Progress, "emulator: %s\n", in.Describe())
+	}
 	port := o.Port
 	if port == 0 {
-		if port, err = freePort(); err != nil {
+		if port, err = FreePort(); err != nil {
 			return nil, err
 		}
 	} else if err := checkPortFree(port); err != nil {
@@ -435,7 +441,8 @@ func (e *Emulator) call(ctx context.Context, method, path string) ([]byte, error
 	return body, nil
 }
 
-func freePort() (int, error) {
+// FreePort is a port on 127.0.0.1 nobody listens on (for the emulator).
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", net.JoinHostPort(Host, "0"))
 	if err != nil {
 		return 0, fmt.Errorf("emulator: no free port on %s: %w", Host, err)

@@ -28,6 +28,8 @@ type CheckOptions struct {
 	Local bool
 	Plan  PlanOptions // VarFiles are the tfvars the plan used
 	Log   io.Writer
+	// NoInstall: never install Terraform into tfgate's cache.
+	NoInstall bool
 	// Getenv reads the caller's environment (TF_CLI_CONFIG_FILE).
 	Getenv func(string) string
 }
@@ -57,7 +59,7 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 	name := o.Path
 	if isBinaryPlan(data) {
 		WarnCLIConfig(o.Log, o.Getenv)
-		if data, err = showBinaryPlan(ctx, layout, o.Path); err != nil {
+		if data, err = showBinaryPlan(ctx, layout, o.Path, o.NoInstall, o.Log); err != nil {
 			return nil, err
 		}
 		name = o.Path + " (terraform show -json)"
@@ -92,12 +94,12 @@ func isBinaryPlan(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("PK\x03\x04"))
 }
 
-func showBinaryPlan(ctx context.Context, layout tfg.Layout, path string) ([]byte, error) {
+func showBinaryPlan(ctx context.Context, layout tfg.Layout, path string, noInstall bool, log io.Writer) ([]byte, error) {
 	if !layout.Initialised() {
 		return nil, fmt.Errorf("%s is a binary plan: it needs the initialised working dir of environment %s (%s mode); run `tfgate init --env %s` first, or pass plan JSON (terraform show -json)",
 			path, layout.Env, layout.Mode(), layout.Env)
 	}
-	bin, err := tfg.Find(ctx)
+	bin, err := tfg.Ensure(ctx, noInstall, log)
 	if err != nil {
 		return nil, err
 	}

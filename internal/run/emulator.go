@@ -27,7 +27,7 @@ func (e *Env) attachEmulator(ctx context.Context) error {
 		return errNoEmulator
 	}
 	e.infof("starting the local AWS emulator...")
-	if emu, err = emulator.Start(ctx, emulator.Options{StateDir: dir}); err != nil {
+	if emu, err = emulator.Start(ctx, emulator.Options{StateDir: dir, NoInstall: e.o.NoInstall, Progress: e.o.Log}); err != nil {
 		return err
 	}
 	e.infof("emulator: %s (pid %d, log %s)", emu.Endpoint(), emu.PID(), e.layout.Rel(filepath.Join(dir, "emulator.log")))

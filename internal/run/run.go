@@ -67,6 +67,9 @@ type Options struct {
 	StartEmulator bool
 	// NoLock: read-only commands (output) do not take the environment lock.
 	NoLock bool
+	// NoInstall: never install Terraform or moto into tfgate's cache
+	// (--no-install, TFGATE_NO_INSTALL).
+	NoInstall bool
 
 	// Log receives human progress and warnings (the CLI's stderr). Events
 	// receives Terraform's progress in JSONStream mode (the CLI's stdout).
@@ -121,7 +124,7 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 
 func (e *Env) setup(ctx context.Context) error {
 	WarnCLIConfig(e.o.Log, e.o.Getenv)
-	bin, err := tfg.Find(ctx)
+	bin, err := tfg.Ensure(ctx, e.o.NoInstall, e.o.Log)
 	if err != nil {
 		return err
 	}

@@ -17,12 +17,12 @@ const validateEnv = "_validate"
 // Validate runs terraform fmt -check, terraform validate and tfgate's
 // static HCL checks on the configuration, printing each problem to w; a
 // problem is an error naming how many.
-func Validate(ctx context.Context, cfg *config.Config, pluginFlag string, w, log io.Writer, getenv func(string) string) error {
+func Validate(ctx context.Context, cfg *config.Config, pluginFlag string, noInstall bool, w, log io.Writer, getenv func(string) string) error {
 	WarnCLIConfig(log, getenv)
 	root := cfg.Abs(".")
 	tfdir := cfg.TerraformPath()
 	layout := tfg.Layout{Root: root, TFDir: tfdir, Env: validateEnv}
-	bin, err := tfg.Find(ctx)
+	bin, err := tfg.Ensure(ctx, noInstall, log)
 	if err != nil {
 		return err
 	}
