@@ -37,6 +37,9 @@ type Config struct {
 	Enforcement map[string]map[string]string `yaml:"enforcement"`
 	// Exceptions inline, and/or a file holding a list of them.
 	Exceptions     []Exception `yaml:"exceptions"`
+	// RequiredTags every taggable resource must carry (TAG-001); empty
+	// means the rule does not run: tags are a project's convention.
+	RequiredTags []string `yaml:"required_tags,omitempty"`
 	ExceptionsFile string      `yaml:"exceptions_file"`
 }
 

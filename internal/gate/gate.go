@@ -103,6 +103,11 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		}
 	}
 	p.SetGate(o.Env, o.AllowDestroy)
+	var tags []string
+	if o.Config != nil {
+		tags = o.Config.RequiredTags
+	}
+	p.SetConventions(tags, localReferences(o, p))
 
 	eng := o.Engine
 	if eng == nil {

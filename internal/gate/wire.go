@@ -22,6 +22,20 @@ func applyExceptions(f []result.Finding, ex []config.Exception, now time.Time) (
 	return policy.ApplyExceptions(f, ex, now)
 }
 
+// localReferences reads the configuration's locals for the policies; a
+// configuration that cannot be read gives none (annotate reports why).
+func localReferences(o Options, p *plan.Plan) map[string]map[string][]string {
+	root, dir, ok := sourceDir(o)
+	if !ok {
+		return nil
+	}
+	ix, err := source.Load(root, dir)
+	if err != nil {
+		return nil
+	}
+	return ix.LocalReferences(p.Raw)
+}
+
 // annotate adds file:line to findings. A configuration that does not parse
 // is an error (Terraform would not have planned it either); an unknown
 // configuration dir only means no locations.

@@ -105,6 +105,36 @@ func (p *Plan) SetGate(env string, allowDestroy []string) {
 	p.Input["tfgate"] = map[string]any{"environment": env, "allow_destroy": ad}
 }
 
+// SetConventions records the project's conventions the policies read:
+// the tags every taggable resource must carry (tfgate.yaml required_tags;
+// none means the tag rule does not run) and the configuration's local
+// values as references per module (the plan JSON has no locals).
+func (p *Plan) SetConventions(requiredTags []string, locals map[string]map[string][]string) {
+	g, _ := p.Input["tfgate"].(map[string]any)
+	if g == nil {
+		g = map[string]any{}
+		p.Input["tfgate"] = g
+	}
+	tags := make([]any, 0, len(requiredTags))
+	for _, t := range requiredTags {
+		tags = append(tags, t)
+	}
+	g["required_tags"] = tags
+	lm := map[string]any{}
+	for mod, names := range locals {
+		m := map[string]any{}
+		for name, refs := range names {
+			l := make([]any, 0, len(refs))
+			for _, r := range refs {
+				l = append(l, r)
+			}
+			m[name] = l
+		}
+		lm[mod] = m
+	}
+	g["locals"] = lm
+}
+
 // decodeObject decodes a JSON object with json.Number for numbers (OPA's
 // ast.InterfaceToValue takes json.Number as is, keeping integer precision).
 func decodeObject(data []byte) (map[string]any, error) {

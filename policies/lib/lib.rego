@@ -240,7 +240,7 @@ join_module(parent, child) := sprintf("%s.%s", [parent, child]) if parent != ""
 locals := object.get(object.get(input, "tfgate", {}), "locals", {})
 
 # step(mod, ref): the references one hop further, as [module, reference].
-step(mod, ref) := {[mod, r] |
+step(mod, ref) := ({[mod, r] |
 	parts := split(ref, ".")
 	parts[0] == "local"
 	some r in object.get(locals, [strip_keys(mod), regex.replace(parts[1], `\[.*`, "")], [])
@@ -252,7 +252,7 @@ step(mod, ref) := {[mod, r] |
 	parent := parent_module(mod)
 	call := config_modules[strip_keys(parent)].module_calls[mp[count(mp) - 1][1]]
 	some r in object.get(call, ["expressions", regex.replace(parts[1], `\[.*`, ""), "references"], [])
-} | {[child, r] |
+}) | {[child, r] |
 	parts := split(ref, ".")
 	parts[0] == "module"
 	count(parts) >= 3
@@ -274,7 +274,7 @@ hop4(mod, ref) := {x | some [m, r] in hop3(mod, ref); some x in step(m, r)}
 # resolve(mod, ref): the resources [module address, resource address] a
 # reference made in module mod ends at.
 resolve(mod, ref) := {[m, a] |
-	some [m, r] in ((({[mod, ref]} | hop1(mod, ref)) | hop2(mod, ref)) | hop3(mod, ref)) | hop4(mod, ref)
+	some [m, r] in (((({[mod, ref]} | hop1(mod, ref)) | hop2(mod, ref)) | hop3(mod, ref)) | hop4(mod, ref))
 	a := ref_address(r)
 }
 
@@ -366,7 +366,67 @@ stateful_types := {
 	"aws_kms_key", "aws_ecr_repository", "aws_cloudwatch_log_group",
 }
 
-# list(x): x, or [] when x is null (optional nested blocks).
-list(x) := x if x != null
+# list(x): x when it is a list, else [] (optional nested blocks are null
+# when absent; plans from other tools can hold anything there).
+list(x) := x if is_array(x)
 
-list(null) := []
+else := []
+
+# --- policy documents -----------------------------------------------------
+
+# policy_statements(rc, p): the statements of the IAM policy document at p,
+# normalised to {effect, actions, resources} with actions/resources null
+# when only known after apply. From the planned JSON when known; when it is
+# unknown until apply, from the aws_iam_policy_document data block it
+# references (its statement blocks are in the configuration even when the
+# ARNs inside are not). Undefined when neither can be read.
+policy_statements(rc, p) := [normal_statement(st) | some st in as_list(json_attr(rc, p).Statement); is_object(st)] if {
+	known(rc, p)
+	json_attr(rc, p)
+} else := [config_statement(st) | some st in document_block(rc, p).expressions.statement] if {
+	unknown(rc, p)
+	document_block(rc, p)
+}
+
+as_list(x) := x if is_array(x)
+
+as_list(x) := [x] if is_object(x)
+
+normal_statement(st) := {
+	"effect": object.get(st, "Effect", "Allow"),
+	"actions": as_strings(object.get(st, "Action", [])),
+	"not_actions": as_strings(object.get(st, "NotAction", [])),
+	"resources": as_strings(object.get(st, "Resource", [])),
+}
+
+as_strings(x) := [x] if is_string(x)
+
+as_strings(x) := x if is_array(x)
+
+# A statement block of aws_iam_policy_document: constant lists are known,
+# references (ARNs of resources being created) are unknown (null).
+config_statement(st) := {
+	"effect": object.get(st, ["effect", "constant_value"], "Allow"),
+	"actions": config_list(st, "actions"),
+	"not_actions": config_list(st, "not_actions"),
+	"resources": config_list(st, "resources"),
+}
+
+config_list(st, k) := [] if not st[k]
+
+else := st[k].constant_value if is_array(st[k].constant_value)
+
+else := null
+
+document_block(rc, p) := b if {
+	some ref in references(rc, p)
+	some [m, addr] in resolve(object.get(rc, "module_address", ""), ref)
+	startswith(addr, "data.aws_iam_policy_document.")
+	b := config_blocks[[strip_keys(m), addr]]
+}
+
+# get(x, k, d): object.get that tolerates non-objects (plans from other
+# tools can put null or a string where a block is expected).
+get(x, k, d) := object.get(x, k, d) if is_object(x)
+
+else := d
