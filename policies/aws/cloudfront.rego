@@ -49,7 +49,7 @@ viewer_https_violations contains v if {
 #   - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html
 # custom:
 #   id: CF-002
-#   controls: ["CloudFront.10"]
+#   controls: ["CKV_AWS_174"]
 #   severity: medium
 #   remediation: Set viewer_certificate { minimum_protocol_version = "TLSv1.2_2021" }.
 viewer_tls contains f if {
