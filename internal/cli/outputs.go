@@ -23,6 +23,21 @@ type redactor interface {
 type outputSpec struct {
 	format string
 	file   string // "" = stdout
+	view   reportView
+}
+
+// parseOutputs is parseOutputs with the report view flags (--verbose,
+// --min-severity) checked and carried by every spec.
+func (f *planFlags) parseOutputs(jsonStream bool) ([]outputSpec, error) {
+	v, err := newReportView(f.verbose, f.minSeverity)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+	specs, err := parseOutputs(f.outputs, jsonStream)
+	for i := range specs {
+		specs[i].view = v
+	}
+	return specs, err
 }
 
 // parseOutputs checks every --output before anything runs, so a typo is a
@@ -56,7 +71,7 @@ func parseOutputs(specs []string, jsonStream bool) ([]outputSpec, error) {
 func (a *App) writeReports(specs []outputSpec, res *result.Result, red redactor, fallback string) error {
 	color := a.Getenv("NO_COLOR") == "" && isTerminal(a.Stdout)
 	for _, s := range specs {
-		r, err := newReporter(s.format, color && s.file == "", red, fallback)
+		r, err := newReporter(s.format, color && s.file == "", red, fallback, s.view)
 		if err != nil {
 			return failf("%v", err)
 		}

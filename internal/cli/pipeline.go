@@ -26,11 +26,14 @@ type planFlags struct {
 	strict       bool
 	allowDestroy []string
 	policyDirs   []string
+	verbose      bool   // text report: every address of a repeated finding
+	minSeverity  string // text report: hide findings below (never changes the verdict)
 }
 
 func (f *planFlags) register(c interface {
 	StringArrayVar(*[]string, string, []string, string)
 	BoolVar(*bool, string, bool, string)
+	StringVar(*string, string, string, string)
 }) {
 	c.StringArrayVar(&f.varFiles, "var-file", nil, "extra tfvars file, after the environment's own (repeatable)")
 	c.StringArrayVar(&f.vars, "var", nil, "variable K=V, after the var files (repeatable)")
@@ -41,11 +44,14 @@ func (f *planFlags) register(c interface {
 func (f *planFlags) registerGate(c interface {
 	StringArrayVar(*[]string, string, []string, string)
 	BoolVar(*bool, string, bool, string)
+	StringVar(*string, string, string, string)
 }) {
 	c.StringArrayVar(&f.outputs, "output", nil, "report FMT[=FILE]: text, json, sarif, junit, markdown (repeatable; default text to stdout)")
 	c.BoolVar(&f.strict, "strict", false, "fail on warnings too")
 	c.StringArrayVar(&f.allowDestroy, "allow-destroy", nil, "allow deleting or replacing this stateful resource ADDRESS (repeatable)")
 	c.StringArrayVar(&f.policyDirs, "policy", nil, "extra policy directory DIR, added to the embedded policies (repeatable)")
+	c.BoolVar(&f.verbose, "verbose", false, "text report: list every address of a repeated finding")
+	c.StringVar(&f.minSeverity, "min-severity", "", "text report: show findings of this severity and above (low|medium|high|critical); the verdict is unchanged")
 }
 
 func checkVars(vars []string) error {

@@ -7,14 +7,26 @@ import (
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/report"
+	"github.com/saprism/tfgate/internal/result"
 )
 
 // The report formats come from internal/report.
 
 func parseOutput(spec string) (string, string, error) { return report.ParseOutput(spec) }
 
-func newReporter(format string, color bool, red redactor, fallback string) (reporter, error) {
-	o := report.Options{Color: color, FallbackFile: fallback}
+// reportView is how much of a result the text report shows.
+type reportView struct {
+	verbose     bool
+	minSeverity result.Severity
+}
+
+func newReportView(verbose bool, minSeverity string) (reportView, error) {
+	sev, err := report.ParseSeverity(minSeverity)
+	return reportView{verbose: verbose, minSeverity: sev}, err
+}
+
+func newReporter(format string, color bool, red redactor, fallback string, v reportView) (reporter, error) {
+	o := report.Options{Color: color, FallbackFile: fallback, Verbose: v.verbose, MinSeverity: v.minSeverity}
 	if red != nil {
 		o.Redactor = red
 	}

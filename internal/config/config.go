@@ -36,11 +36,11 @@ type Config struct {
 	// Enforcement overrides: rule id -> env -> advisory|warn|deny.
 	Enforcement map[string]map[string]string `yaml:"enforcement"`
 	// Exceptions inline, and/or a file holding a list of them.
-	Exceptions     []Exception `yaml:"exceptions"`
+	Exceptions []Exception `yaml:"exceptions"`
 	// RequiredTags every taggable resource must carry (TAG-001); empty
 	// means the rule does not run: tags are a project's convention.
-	RequiredTags []string `yaml:"required_tags,omitempty"`
-	ExceptionsFile string      `yaml:"exceptions_file"`
+	RequiredTags   []string `yaml:"required_tags,omitempty"`
+	ExceptionsFile string   `yaml:"exceptions_file"`
 }
 
 // Environment is one deployable environment.
