@@ -103,11 +103,11 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		}
 	}
 	p.SetGate(o.Env, o.AllowDestroy)
-	var tags []string
+	pc := sourceContext(o, p)
 	if o.Config != nil {
-		tags = o.Config.RequiredTags
+		pc.RequiredTags = o.Config.RequiredTags
 	}
-	p.SetConventions(tags, localReferences(o, p))
+	p.SetContext(pc)
 
 	eng := o.Engine
 	if eng == nil {

@@ -22,18 +22,19 @@ func applyExceptions(f []result.Finding, ex []config.Exception, now time.Time) (
 	return policy.ApplyExceptions(f, ex, now)
 }
 
-// localReferences reads the configuration's locals for the policies; a
-// configuration that cannot be read gives none (annotate reports why).
-func localReferences(o Options, p *plan.Plan) map[string]map[string][]string {
+// sourceContext reads what the policies need from the configuration and
+// the plan JSON lacks (locals, jsonencode policy objects); a configuration
+// that cannot be read gives none (annotate reports why).
+func sourceContext(o Options, p *plan.Plan) plan.Context {
 	root, dir, ok := sourceDir(o)
 	if !ok {
-		return nil
+		return plan.Context{}
 	}
 	ix, err := source.Load(root, dir)
 	if err != nil {
-		return nil
+		return plan.Context{}
 	}
-	return ix.LocalReferences(p.Raw)
+	return plan.Context{Locals: ix.LocalReferences(p.Raw), Documents: ix.JSONDocuments(p.Raw)}
 }
 
 // annotate adds file:line to findings. A configuration that does not parse

@@ -105,23 +105,31 @@ func (p *Plan) SetGate(env string, allowDestroy []string) {
 	p.Input["tfgate"] = map[string]any{"environment": env, "allow_destroy": ad}
 }
 
-// SetConventions records the project's conventions the policies read:
+// Context is what the policies read besides the plan, from the project:
 // the tags every taggable resource must carry (tfgate.yaml required_tags;
-// none means the tag rule does not run) and the configuration's local
-// values as references per module (the plan JSON has no locals).
-func (p *Plan) SetConventions(requiredTags []string, locals map[string]map[string][]string) {
+// none means the tag rule does not run), and from the configuration source
+// what the plan JSON lacks: local values as references per module, and the
+// objects inside jsonencode(...) policy arguments (nil where unknown).
+type Context struct {
+	RequiredTags []string
+	Locals       map[string]map[string][]string
+	Documents    map[string]map[string]map[string]any
+}
+
+// SetContext records c in the policy input under "tfgate".
+func (p *Plan) SetContext(c Context) {
 	g, _ := p.Input["tfgate"].(map[string]any)
 	if g == nil {
 		g = map[string]any{}
 		p.Input["tfgate"] = g
 	}
-	tags := make([]any, 0, len(requiredTags))
-	for _, t := range requiredTags {
+	tags := make([]any, 0, len(c.RequiredTags))
+	for _, t := range c.RequiredTags {
 		tags = append(tags, t)
 	}
 	g["required_tags"] = tags
 	lm := map[string]any{}
-	for mod, names := range locals {
+	for mod, names := range c.Locals {
 		m := map[string]any{}
 		for name, refs := range names {
 			l := make([]any, 0, len(refs))
@@ -133,6 +141,19 @@ func (p *Plan) SetConventions(requiredTags []string, locals map[string]map[strin
 		lm[mod] = m
 	}
 	g["locals"] = lm
+	dm := map[string]any{}
+	for mod, rs := range c.Documents {
+		m := map[string]any{}
+		for addr, attrs := range rs {
+			a := map[string]any{}
+			for k, v := range attrs {
+				a[k] = v
+			}
+			m[addr] = a
+		}
+		dm[mod] = m
+	}
+	g["documents"] = dm
 }
 
 // decodeObject decodes a JSON object with json.Number for numbers (OPA's

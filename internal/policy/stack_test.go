@@ -56,7 +56,7 @@ var stackTags = []string{"Project", "Environment", "ManagedBy"}
 func evaluate(t *testing.T, e *Engine, p *plan.Plan, env string, allow ...string) []result.Finding {
 	t.Helper()
 	p.SetGate(env, allow)
-	p.SetConventions(stackTags, nil)
+	p.SetContext(plan.Context{RequiredTags: stackTags})
 	fs, err := e.Evaluate(context.Background(), p.Input, env)
 	if err != nil {
 		t.Fatal(err)

@@ -93,7 +93,30 @@ public_policy_violations contains v if {
 }
 
 public_policy_violations contains v if {
-	some v in lib.unknown_violations([rc | some rc in policy_resources; not lib.document_block(rc, "policy")], "policy")
+	some rc in policy_resources
+	lib.unknown(rc, "policy")
+	some st in document_statements(rc)
+	lib.get(st, "Effect", "Allow") == "Allow"
+	public_principal(st.Principal)
+	not st.Condition
+	v := lib.violation(rc, "policy", sprintf("%s: policy allows everyone (Principal \"*\") without a condition", [rc.address]))
+}
+
+public_policy_violations contains v if {
+	some v in lib.unknown_violations([rc | some rc in policy_resources; not judged_from_configuration(rc)], "policy")
+}
+
+# The jsonencode object of the configuration, when every principal of it
+# is known.
+document_statements(rc) := [st | some st in lib.as_list(lib.config_document(rc, "policy").Statement); is_object(st)]
+
+judged_from_configuration(rc) if lib.document_block(rc, "policy")
+
+judged_from_configuration(rc) if {
+	count(document_statements(rc)) > 0
+	every st in document_statements(rc) {
+		st.Principal != null
+	}
 }
 
 # An Allow statement block of an aws_iam_policy_document whose principals

@@ -287,10 +287,36 @@ resolve(mod, ref) := {[m, a] |
 # link_keys(a, p): what a's attribute p points at.
 link_keys(a, p) := {["v", v] | some v in known_values(a, p)} | link_keys_of_refs(a, p)
 
-link_keys_of_refs(a, p) := {["r", m, addr] |
-	some ref in references(a, p)
+link_keys_of_refs(a, p) := {["r", m, addr, k] |
+	refs := references(a, p)
+	some ref in refs
 	some [m, addr] in resolve(object.get(a, "module_address", ""), ref)
+	some k in instance_keys(a, ref, refs, m, addr)
 }
+
+# instance_keys: which instances of the resource block addr a reference
+# points at. A literal index (aws_s3_bucket.data["logs"]) names one; a
+# for_each/count resource referring to another block without a literal
+# index (bucket = aws_s3_bucket.data[each.key].id) points at the instance
+# with its own key, or at a single-instance block (null); anything else,
+# "any" instance of the block.
+instance_keys(a, ref, refs, _, addr) := {k} if {
+	k := literal_index(ref)
+} else := set() if {
+	some other in refs
+	ref_address(other) == addr
+	literal_index(other)
+} else := {a.index, null} if {
+	not ref_module_hop(ref)
+	object.get(a, "index", null) != null
+} else := {"any"}
+
+literal_index(ref) := json.unmarshal(m[0][1]) if {
+	m := regex.find_all_string_submatch_n(`^[^\[]+\[([^\]]+)\]`, ref, 1)
+	json.is_valid(m[0][1])
+}
+
+ref_module_hop(ref) if split(ref, ".")[0] in {"local", "var", "module"}
 
 # unresolved_link(a, p): a's attribute p points at something that cannot
 # be known now (unknown value, and no reference resolves to a resource):
@@ -307,7 +333,7 @@ target_keys(b, attrs) := {["v", v] |
 	v := object.get(b.change.after, attr, null)
 	is_string(v)
 	known(b, attr)
-} | {["r", object.get(b, "module_address", ""), config_address(b)]}
+} | {["r", object.get(b, "module_address", ""), config_address(b), k] | some k in ["any", object.get(b, "index", null)]}
 
 known_values(a, p) := {v} if {
 	known(a, p)
@@ -386,7 +412,15 @@ policy_statements(rc, p) := [normal_statement(st) | some st in as_list(json_attr
 } else := [config_statement(st) | some st in document_block(rc, p).expressions.statement] if {
 	unknown(rc, p)
 	document_block(rc, p)
+} else := [normal_statement(st) | some st in as_list(config_document(rc, p).Statement); is_object(st)] if {
+	unknown(rc, p)
+	is_object(config_document(rc, p))
 }
+
+# config_document(rc, p): the object inside `p = jsonencode({...})` in rc's
+# configuration, read by the gate from the source (input.tfgate.documents;
+# values known only after apply are null).
+config_document(rc, p) := object.get(input, ["tfgate", "documents", module_key(rc), config_address(rc), attribute(p)], null)
 
 as_list(x) := x if is_array(x)
 
@@ -399,9 +433,18 @@ normal_statement(st) := {
 	"resources": as_strings(object.get(st, "Resource", [])),
 }
 
+# as_strings: a string or a list of strings; null (unknown until apply)
+# when the value, or an element of it, is not a known string.
 as_strings(x) := [x] if is_string(x)
 
-as_strings(x) := x if is_array(x)
+else := x if {
+	is_array(x)
+	every e in x {
+		is_string(e)
+	}
+}
+
+else := null
 
 # A statement block of aws_iam_policy_document: constant lists are known,
 # references (ARNs of resources being created) are unknown (null).

@@ -7,6 +7,7 @@ import rego.v1
 
 import data.tfgate.aws.iam
 import data.tfgate.aws.network
+import data.tfgate.aws.s3
 import data.tfgate.aws.sqs
 import data.tfgate.aws.waf
 import data.tfgate.fixtures as fx
@@ -197,4 +198,57 @@ test_queue_kms_key_from_new_key_is_set if {
 test_queue_sse_unknown if {
 	some f in sqs.encryption with input as fx.plan([fx.rc_unknown("aws_sqs_queue", "q", {"kms_master_key_id": null}, {"sqs_managed_sse_enabled": true})])
 	f.unknown
+}
+
+# --- jsonencode objects of the configuration (input.tfgate.documents) ---
+
+documents(t, doc) := object.union(
+	fx.with_config([fx.rc_unknown(t, "x", {}, {"policy": true})], [fx.ref_config(t, "x", "policy", ["aws_s3_bucket.b.arn"])]),
+	{"tfgate": {"documents": {"": {sprintf("%s.x", [t]): {"policy": doc}}}}},
+)
+
+test_admin_policy_from_jsonencode if {
+	p := documents("aws_iam_policy", {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+	some f in iam.full_admin with input as p
+	not f.unknown
+}
+
+test_unknown_resources_in_jsonencode if {
+	p := documents("aws_iam_policy", {"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": [null]}]})
+	count(iam.full_admin) == 0 with input as p
+	count(iam.wildcard_actions) == 0 with input as p
+}
+
+test_public_queue_policy_from_jsonencode if {
+	p := documents("aws_sqs_queue_policy", {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}]})
+	some f in sqs.public_policy with input as p
+	not f.unknown
+}
+
+test_unknown_principal_in_jsonencode if {
+	p := documents("aws_sqs_queue_policy", {"Statement": [{"Effect": "Allow", "Principal": null, "Action": "sqs:SendMessage"}]})
+	some f in sqs.public_policy with input as p
+	f.unknown
+}
+
+# for_each: the versioning of one bucket instance is not evidence for the
+# other instances of the same block.
+bucket_inst(key) := object.union(fx.rc_unknown("aws_s3_bucket", "data", {}, {"id": true, "bucket": true}), {"address": sprintf("aws_s3_bucket.data[%q]", [key]), "index": key})
+
+versioning_inst(key) := object.union(fx.rc_unknown("aws_s3_bucket_versioning", "this", {"versioning_configuration": [{"status": "Enabled"}]}, {"bucket": true}), {"address": sprintf("aws_s3_bucket_versioning.this[%q]", [key]), "index": key})
+
+test_for_each_links_by_instance_key if {
+	p := fx.with_config([bucket_inst("logs"), bucket_inst("assets"), versioning_inst("assets")], [
+		{"address": "aws_s3_bucket.data", "mode": "managed", "type": "aws_s3_bucket", "name": "data"},
+		fx.ref_config("aws_s3_bucket_versioning", "this", "bucket", ["aws_s3_bucket.data", "each.key"]),
+	])
+	[f.address | some f in s3.versioning] == ["aws_s3_bucket.data[\"logs\"]"] with input as p
+}
+
+test_literal_index_links_one_instance if {
+	v := object.union(fx.rc_unknown("aws_s3_bucket_versioning", "logs", {"versioning_configuration": [{"status": "Enabled"}]}, {"bucket": true}), {})
+	p := fx.with_config([bucket_inst("logs"), bucket_inst("assets"), v], [
+		fx.ref_config("aws_s3_bucket_versioning", "logs", "bucket", ["aws_s3_bucket.data[\"logs\"].id", "aws_s3_bucket.data[\"logs\"]", "aws_s3_bucket.data"]),
+	])
+	[f.address | some f in s3.versioning] == ["aws_s3_bucket.data[\"assets\"]"] with input as p
 }
