@@ -10,9 +10,9 @@ import (
 	"github.com/saprism/tfgate/internal/result"
 )
 
-// ruleCases reads data.tfgate.cases.cases from the embedded library's
-// tests: rule id -> {pass, fail, unknown | no_unknown}.
-func ruleCases(t *testing.T) map[string]map[string]any {
+// libraryQuery evaluates query (binding x) on the embedded library with
+// its tests loaded (the cases live in test files).
+func libraryQuery(t *testing.T, query string) any {
 	t.Helper()
 	srcs, err := assemble(nil, false)
 	if err != nil {
@@ -27,11 +27,18 @@ func ruleCases(t *testing.T) map[string]map[string]any {
 	if c.Failed() {
 		t.Fatal(c.Errors)
 	}
-	rs, err := rego.New(rego.Compiler(c), rego.Query("x := data.tfgate.cases.cases")).Eval(context.Background())
+	rs, err := rego.New(rego.Compiler(c), rego.Query(query)).Eval(context.Background())
 	if err != nil || len(rs) != 1 {
-		t.Fatalf("cases: %v (%d results)", err, len(rs))
+		t.Fatalf("%s: %v (%d results)", query, err, len(rs))
 	}
-	raw, _ := rs[0].Bindings["x"].(map[string]any)
+	return rs[0].Bindings["x"]
+}
+
+// ruleCases reads data.tfgate.cases.cases from the embedded library's
+// tests: rule id -> {pass, fail, unknown | no_unknown}.
+func ruleCases(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	raw, _ := libraryQuery(t, "x := data.tfgate.cases.cases").(map[string]any)
 	out := map[string]map[string]any{}
 	for id, v := range raw {
 		m, _ := v.(map[string]any)
@@ -138,21 +145,7 @@ func TestRulesNameControls(t *testing.T) {
 // exist twice (Go for tfgate, policies/main.rego for conftest); they must
 // be equal.
 func TestDefaultEnforcementMatchesRego(t *testing.T) {
-	srcs, err := assemble(nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mods, err := parse(srcs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := ast.NewCompiler()
-	c.Compile(mods)
-	rs, err := rego.New(rego.Compiler(c), rego.Query("x := data.main.default_enforcement")).Eval(context.Background())
-	if err != nil || len(rs) != 1 {
-		t.Fatalf("main.default_enforcement: %v", err)
-	}
-	got, _ := rs[0].Bindings["x"].(map[string]any)
+	got, _ := libraryQuery(t, "x := data.main.default_enforcement").(map[string]any)
 	if len(got) != len(DefaultEnforcement) {
 		t.Fatalf("main.rego has %d severities, Go %d", len(got), len(DefaultEnforcement))
 	}
