@@ -84,3 +84,16 @@ func TestMinSeverityFiltersShownNotVerdict(t *testing.T) {
 		t.Errorf("ParseSeverity(HIGH) = %q, %v", s, err)
 	}
 }
+
+func TestTextGroupsNonAdjacentFindings(t *testing.T) {
+	r := &result.Result{Environment: "production", Findings: []result.Finding{
+		{RuleID: "S3-006", Severity: result.Low, Enforcement: result.Advisory, Address: "a", Message: "a: no logging", File: "s.tf", Line: 1},
+		{RuleID: "ECS-006", Severity: result.Medium, Enforcement: result.Advisory, Address: "t", Message: "t: writable"},
+		{RuleID: "S3-006", Severity: result.Low, Enforcement: result.Advisory, Address: "b", Message: "b: no logging", File: "s.tf", Line: 9},
+	}}
+	r.Decide()
+	out := text(t, Options{}, r)
+	if !strings.Contains(out, "S3-006 × 2") || strings.Index(out, "ECS-006") < strings.Index(out, "b: no logging") {
+		t.Errorf("S3-006 findings not grouped in first-appearance order:\n%s", out)
+	}
+}

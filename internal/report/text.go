@@ -148,15 +148,18 @@ func (t textReporter) finding(b *bufio.Writer, g group, f result.Finding) {
 	}
 }
 
-// byRule splits findings (sorted by rule, then address) into runs of one
-// rule with the same unknown flag, in order.
+// byRule groups findings by rule (and unknown flag), in the order each
+// rule first appears; a group keeps its findings' order.
 func byRule(fs []result.Finding) [][]result.Finding {
 	var out [][]result.Finding
+	at := map[string]int{}
 	for _, f := range fs {
-		if n := len(out); n > 0 && out[n-1][0].RuleID == f.RuleID && out[n-1][0].Unknown == f.Unknown {
-			out[n-1] = append(out[n-1], f)
+		k := fmt.Sprintf("%s\x00%v", f.RuleID, f.Unknown)
+		if i, ok := at[k]; ok {
+			out[i] = append(out[i], f)
 			continue
 		}
+		at[k] = len(out)
 		out = append(out, []result.Finding{f})
 	}
 	return out
