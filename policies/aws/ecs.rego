@@ -144,7 +144,7 @@ logging_violations contains v if {
 # custom:
 #   id: ECS-005
 #   controls: ["ECS.2", "ECS.16"]
-#   severity: medium
+#   severity: high
 #   remediation: Set network_configuration { assign_public_ip = false } and use private subnets.
 public_ip contains f if {
 	some v in public_ip_violations

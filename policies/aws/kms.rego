@@ -54,7 +54,7 @@ rotation_violations contains v if {
 #   - https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
 # custom:
 #   id: KMS-002
-#   severity: medium
+#   severity: high
 #   controls: ["KMS.3"]
 #   remediation: Set deletion_window_in_days >= 14 (30 in production).
 deletion_window contains f if {

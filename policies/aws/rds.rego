@@ -132,7 +132,8 @@ not_public_violations contains v if {
 #   - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#skip_final_snapshot
 # custom:
 #   id: RDS-006
-#   severity: medium
+#   severity: high
+#   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set skip_final_snapshot = false and a final_snapshot_identifier.
 final_snapshot contains f if {
 	some v in final_snapshot_violations
