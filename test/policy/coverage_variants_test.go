@@ -56,8 +56,12 @@ var libraryVariants = []variant{
 		}},
 	{name: "ecr_lifecycle_removed", kind: "mutation", want: []string{"ECR-004"},
 		mutate: func(t *testing.T, d *harness.Doc) { d.Remove(t, "aws_ecr_lifecycle_policy") }},
+	// The stack's own task definition keeps a writable root (advisory,
+	// argued in policies/README.md): a worker task from elsewhere is new.
 	{name: "container_writable_root", kind: "mutation", want: []string{"ECS-006"},
-		mutate: func(t *testing.T, d *harness.Doc) { setTaskDef(d, t, container(nil, false, true)) }},
+		mutate: func(t *testing.T, d *harness.Doc) {
+			d.Add(t, "aws_ecs_task_definition", "worker", map[string]any{"family": "worker", "network_mode": "awsvpc", "container_definitions": container(nil, false, true)})
+		}},
 	{name: "task_host_pid", kind: "mutation", want: []string{"ECS-007"},
 		mutate: func(t *testing.T, d *harness.Doc) { d.Set(t, "aws_ecs_task_definition", "pid_mode", "host") }},
 	{name: "task_host_network_root", kind: "mutation", want: []string{"ECS-008"},
