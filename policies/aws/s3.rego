@@ -325,13 +325,14 @@ access_logging contains f if {
 # A bucket that is itself a log target does not log into itself.
 access_logging_violations contains v if {
 	some v in missing("aws_s3_bucket_logging", "bucket has no server access logging")
-	not log_target(v.address)
+	not v.address in log_targets
 }
 
-log_target(addr) if {
+# Addresses of the buckets other resources write logs to (a set built
+# once: looking each violation's bucket up again would be quadratic).
+log_targets contains b.address if {
 	keys := log_target_keys
 	some b in buckets
-	b.address == addr
 	some k in bucket_keys(b)
 	k in keys
 }

@@ -190,3 +190,10 @@ test_tls_policy_from_jsonencode if {
 	p := object.union(fx.with_config([b, pol], cfg), {"tfgate": {"documents": {"": {"aws_s3_bucket_policy.p": {"policy": doc}}}}})
 	count(s3.tls_only_policy) == 0 with input as p
 }
+
+test_log_target_bucket_does_not_log_into_itself if {
+	app := fx.rc("aws_s3_bucket", "app", {"bucket": "app"})
+	logs := fx.rc("aws_s3_bucket", "logs", {"bucket": "logs"})
+	l := fx.rc("aws_s3_bucket_logging", "app", {"bucket": "app", "target_bucket": "logs"})
+	count(s3.access_logging) == 0 with input as fx.plan([app, logs, l])
+}
