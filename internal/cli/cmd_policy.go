@@ -62,7 +62,7 @@ func (a *App) policyCommand() *cobra.Command {
 			rules := eng.Rules()
 			envs := envOrder(cfg)
 			tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "ID\tSEVERITY\t%s\tTITLE\n", strings.ToUpper(strings.Join(envs, "\t")))
+			fmt.Fprintf(tw, "ID\tSEVERITY\t%s\tTITLE\tCONTROLS\n", strings.ToUpper(strings.Join(envs, "\t")))
 			for _, r := range rules {
 				var enf []string
 				for _, e := range envs {
@@ -72,7 +72,7 @@ func (a *App) policyCommand() *cobra.Command {
 					}
 					enf = append(enf, v)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(enf, "\t"), r.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(enf, "\t"), r.Title, strings.Join(r.Controls, " "))
 			}
 			return tw.Flush()
 		},

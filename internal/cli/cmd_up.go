@@ -17,7 +17,7 @@ func (a *App) upCommand() *cobra.Command {
 			"(`tfgate down --local` stops it again).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			specs, err := parseOutputs(pf.outputs, ef.json)
+			specs, err := pf.parseOutputs(ef.json)
 			if err != nil {
 				return err
 			}

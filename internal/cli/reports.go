@@ -23,6 +23,8 @@ type planFlags struct {
 	strict       bool
 	allowDestroy []string
 	policyDirs   []string
+	verbose      bool   // text report: every address of a repeated finding
+	minSeverity  string // text report: hide findings below (never changes the verdict)
 }
 
 func (f *planFlags) register(c flagSet) {
@@ -37,6 +39,8 @@ func (f *planFlags) registerGate(c flagSet) {
 	c.BoolVar(&f.strict, "strict", false, "fail on warnings too")
 	c.StringArrayVar(&f.allowDestroy, "allow-destroy", nil, "allow deleting or replacing this stateful resource ADDRESS (repeatable)")
 	c.StringArrayVar(&f.policyDirs, "policy", nil, "extra policy directory DIR, added to the embedded policies (repeatable)")
+	c.BoolVar(&f.verbose, "verbose", false, "text report: list every address of a repeated finding")
+	c.StringVar(&f.minSeverity, "min-severity", "", "text report: show findings of this severity and above (low|medium|high|critical); the verdict is unchanged")
 }
 
 func (f *planFlags) options() run.PlanOptions {
@@ -58,6 +62,27 @@ func checkVars(vars []string) error {
 type outputSpec struct {
 	format string
 	file   string // "" = stdout
+	view   reportView
+}
+
+// reportView is how much of a result the text report shows.
+type reportView struct {
+	verbose     bool
+	minSeverity result.Severity
+}
+
+// parseOutputs is parseOutputs with the report view flags (--verbose,
+// --min-severity) checked and carried by every spec.
+func (f *planFlags) parseOutputs(jsonStream bool) ([]outputSpec, error) {
+	sev, err := report.ParseSeverity(f.minSeverity)
+	if err != nil {
+		return nil, err
+	}
+	specs, err := parseOutputs(f.outputs, jsonStream)
+	for i := range specs {
+		specs[i].view = reportView{verbose: f.verbose, minSeverity: sev}
+	}
+	return specs, err
 }
 
 // parseOutputs checks every --output before anything runs, so a typo is a
@@ -88,7 +113,8 @@ func parseOutputs(specs []string, jsonStream bool) ([]outputSpec, error) {
 func (a *App) writeReports(cfg *config.Config, specs []outputSpec, g *run.Gated) error {
 	color := a.Getenv("NO_COLOR") == "" && isTerminal(a.Stdout)
 	for _, s := range specs {
-		r, err := report.New(s.format, report.Options{Color: color && s.file == "", Redactor: g.Plan.Redactor, FallbackFile: sarifFallback(cfg, g.PlanName)})
+		r, err := report.New(s.format, report.Options{Color: color && s.file == "", Redactor: g.Plan.Redactor, FallbackFile: sarifFallback(cfg, g.PlanName),
+			Verbose: s.view.verbose, MinSeverity: s.view.minSeverity})
 		if err != nil {
 			return err
 		}

@@ -43,6 +43,9 @@ type Config struct {
 	// Exceptions inline, and/or a file holding a list of them.
 	Exceptions     []exceptions.Exception `yaml:"exceptions"`
 	ExceptionsFile string                 `yaml:"exceptions_file"`
+	// RequiredTags every taggable resource must carry (TAG-001); empty
+	// means the rule does not run: tags are a project's convention.
+	RequiredTags []string `yaml:"required_tags,omitempty"`
 }
 
 // Environment is one deployable environment.

@@ -104,6 +104,11 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		}
 	}
 	p.SetGate(o.Env, o.AllowDestroy)
+	pc := sourceContext(o, p)
+	if o.Config != nil {
+		pc.RequiredTags = o.Config.RequiredTags
+	}
+	p.SetContext(pc)
 
 	eng := o.Engine
 	if eng == nil {
@@ -250,6 +255,21 @@ func redactFinding(r *plan.Redactor, f *result.Finding) {
 	f.Title = r.Redact(f.Title)
 	f.Remediation = r.Redact(f.Remediation)
 	f.Attribute = r.Redact(f.Attribute)
+}
+
+// sourceContext reads what the policies need from the configuration and
+// the plan JSON lacks (locals, jsonencode policy objects); a configuration
+// that cannot be read gives none (annotate reports why).
+func sourceContext(o Options, p *plan.Plan) plan.Context {
+	root, dir, ok := sourceDir(o)
+	if !ok {
+		return plan.Context{}
+	}
+	ix, err := source.Load(root, dir)
+	if err != nil {
+		return plan.Context{}
+	}
+	return plan.Context{Locals: ix.LocalReferences(p.Raw), Documents: ix.JSONDocuments(p.Raw)}
 }
 
 // annotate adds file:line to findings. A configuration that does not parse

@@ -38,6 +38,37 @@ type Options struct {
 	// source mapper could not place, because GitHub code scanning rejects
 	// results without a physical location. Relative to the repository root.
 	FallbackFile string
+	// Verbose lists every address of a repeated finding in the text
+	// format (otherwise capped with "and N more").
+	Verbose bool
+	// MinSeverity hides findings below it in the text format. It filters
+	// what is shown, never what decides: the verdict and the counts are
+	// the gate's, and the machine formats carry every finding.
+	MinSeverity result.Severity
+}
+
+// severityRank orders severities; an unrated finding ranks lowest.
+func severityRank(s result.Severity) int {
+	switch s {
+	case result.Critical:
+		return 4
+	case result.High:
+		return 3
+	case result.Medium:
+		return 2
+	case result.Low:
+		return 1
+	}
+	return 0
+}
+
+// ParseSeverity checks a --min-severity value ("" means show everything).
+func ParseSeverity(s string) (result.Severity, error) {
+	sev := result.Severity(strings.ToLower(strings.TrimSpace(s)))
+	if sev == "" || severityRank(sev) > 0 {
+		return sev, nil
+	}
+	return "", fmt.Errorf("--min-severity %q: want low, medium, high or critical", s)
 }
 
 // Formats lists the output formats New accepts.
@@ -50,7 +81,7 @@ func New(format string, o Options) (Reporter, error) {
 	var r Reporter
 	switch canonical(format) {
 	case "text":
-		r = textReporter{color: o.Color}
+		r = textReporter{color: o.Color, verbose: o.Verbose, minSeverity: o.MinSeverity}
 	case "json":
 		r = jsonReporter{}
 	case "sarif":

@@ -121,6 +121,7 @@ type Rule struct {
 	Remediation string                 `json:"remediation,omitempty"`
 	Docs        []string               `json:"docs,omitempty"`
 	Package     string                 `json:"package,omitempty"`
+	Controls    []string               `json:"controls,omitempty"` // benchmark controls (FSBP, CIS, checkov)
 }
 
 // Result is the whole verdict document (`--output json`).
