@@ -50,6 +50,120 @@ class AppAutoscalingTags(unittest.TestCase):
         self.assertEqual(ctx.exception.response["Error"]["Code"], "ResourceNotFoundException")
 
 
+class AppAutoscalingDeletes(unittest.TestCase):
+    """A missing policy/target/scheduled action answers ObjectNotFoundException (what the provider
+    treats as already deleted), and concurrent deletes of one policy let exactly one succeed."""
+
+    NS, DIM = "dynamodb", "dynamodb:table:ReadCapacityUnits"
+
+    def _target(self, aas, rid):
+        aas.register_scalable_target(ServiceNamespace=self.NS, ResourceId=rid, ScalableDimension=self.DIM,
+                                     MinCapacity=1, MaxCapacity=5)
+
+    def _policy(self, aas, rid, name):
+        aas.put_scaling_policy(
+            PolicyName=name, ServiceNamespace=self.NS, ResourceId=rid, ScalableDimension=self.DIM,
+            PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": 70.0,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "DynamoDBReadCapacityUtilization"}})
+
+    def _delete(self, aas, rid, name):
+        return aas.delete_scaling_policy(PolicyName=name, ServiceNamespace=self.NS, ResourceId=rid,
+                                         ScalableDimension=self.DIM)
+
+    def _code(self, fn):
+        with self.assertRaises(ClientError) as ctx:
+            fn()
+        return ctx.exception.response["Error"]["Code"]
+
+    def test_repeated_delete(self):
+        aas = client("application-autoscaling")
+        self._target(aas, "table/del1")
+        self._policy(aas, "table/del1", "p1")
+        self._delete(aas, "table/del1", "p1")
+        for _ in range(3):  # a retried delete whose first attempt went through
+            self.assertEqual(self._code(lambda: self._delete(aas, "table/del1", "p1")), "ObjectNotFoundException")
+        pols = aas.describe_scaling_policies(ServiceNamespace=self.NS, ResourceId="table/del1")["ScalingPolicies"]
+        self.assertEqual(pols, [])
+
+    def test_concurrent_delete(self):
+        import threading
+
+        aas = client("application-autoscaling")
+        self._target(aas, "table/del2")
+        for round_ in range(5):
+            self._policy(aas, "table/del2", "ws-cpu")
+            self._policy(aas, "table/del2", "ws-other")
+            results, lock = [], threading.Lock()
+
+            def worker(name):
+                c = client("application-autoscaling")
+                try:
+                    self._delete(c, "table/del2", name)
+                    out = "ok"
+                except ClientError as exc:
+                    out = exc.response["Error"]["Code"]
+                with lock:
+                    results.append((name, out))
+
+            threads = [threading.Thread(target=worker, args=("ws-cpu",)) for _ in range(8)]
+            threads.append(threading.Thread(target=worker, args=("ws-other",)))
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            cpu = sorted(r for n, r in results if n == "ws-cpu")
+            self.assertEqual(cpu, ["ObjectNotFoundException"] * 7 + ["ok"], "round %d: %s" % (round_, results))
+            self.assertIn(("ws-other", "ok"), results)
+
+    def test_deregister_and_scheduled_action_missing(self):
+        aas = client("application-autoscaling")
+        self._target(aas, "table/del3")
+        aas.deregister_scalable_target(ServiceNamespace=self.NS, ResourceId="table/del3", ScalableDimension=self.DIM)
+        self.assertEqual(self._code(lambda: aas.deregister_scalable_target(
+            ServiceNamespace=self.NS, ResourceId="table/del3", ScalableDimension=self.DIM)), "ObjectNotFoundException")
+        self.assertEqual(self._code(lambda: aas.delete_scheduled_action(
+            ServiceNamespace=self.NS, ScheduledActionName="nope", ResourceId="table/del3",
+            ScalableDimension=self.DIM)), "ObjectNotFoundException")
+
+
+class BackupSelections(unittest.TestCase):
+    def test_selection_lifecycle(self):
+        bk = client("backup")
+        bk.create_backup_vault(BackupVaultName="v1", BackupVaultTags={"Project": "p"})
+        vault_arn = bk.describe_backup_vault(BackupVaultName="v1")["BackupVaultArn"]
+        self.assertEqual(bk.list_tags(ResourceArn=vault_arn)["Tags"], {"Project": "p"})
+        plan = bk.create_backup_plan(BackupPlan={"BackupPlanName": "pl1", "Rules": [
+            {"RuleName": "daily", "TargetBackupVaultName": "v1", "ScheduleExpression": "cron(0 5 * * ? *)",
+             "Lifecycle": {"DeleteAfterDays": 7}}]}, BackupPlanTags={"Project": "p"})
+        pid = plan["BackupPlanId"]
+        self.assertEqual(bk.list_tags(ResourceArn=plan["BackupPlanArn"])["Tags"], {"Project": "p"})
+        role = "arn:aws:iam::123456789012:role/backup"
+        res = ["arn:aws:rds:us-east-1:123456789012:db:x", "arn:aws:s3:::b"]
+        sid = bk.create_backup_selection(BackupPlanId=pid, BackupSelection={
+            "SelectionName": "s1", "IamRoleArn": role, "Resources": res})["SelectionId"]
+        got = bk.get_backup_selection(BackupPlanId=pid, SelectionId=sid)
+        self.assertEqual(got["BackupSelection"]["Resources"], res)
+        self.assertEqual(got["BackupSelection"]["IamRoleArn"], role)
+        self.assertEqual([s["SelectionId"] for s in bk.list_backup_selections(BackupPlanId=pid)["BackupSelectionsList"]], [sid])
+        with self.assertRaises(ClientError) as ctx:  # AWS refuses to delete a plan with selections
+            bk.delete_backup_plan(BackupPlanId=pid)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidRequestException")
+        bk.delete_backup_selection(BackupPlanId=pid, SelectionId=sid)
+        for call in (lambda: bk.get_backup_selection(BackupPlanId=pid, SelectionId=sid),
+                     lambda: bk.delete_backup_selection(BackupPlanId=pid, SelectionId=sid)):
+            with self.assertRaises(ClientError) as ctx:
+                call()
+            self.assertEqual(ctx.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        self.assertEqual(bk.list_recovery_points_by_backup_vault(BackupVaultName="v1")["RecoveryPoints"], [])
+        bk.delete_backup_plan(BackupPlanId=pid)
+        bk.delete_backup_vault(BackupVaultName="v1")
+        left = [r for r in json.loads(urllib.request.urlopen(ENDPOINT + "/tfgate/resources").read())["resources"]
+                if r["service"] == "backup"]
+        self.assertEqual(left, [])
+
+
 class CognitoIdentityPoolRoles(unittest.TestCase):
     def test_set_get_roles(self):
         ci = client("cognito-identity")

@@ -9,6 +9,8 @@ from . import core
 
 MODULES = [
     "appautoscaling_tags",
+    "appautoscaling_deletes",
+    "backup_selections",
     "cognito_identity_roles",
     "logs_query_definitions",
     "xray_sampling",

@@ -383,7 +383,7 @@ def _gone(model):
     """True for objects AWS itself keeps after a delete, or that AWS owns: they are not leftovers.
     ECS keeps INACTIVE clusters/services/task definitions, EC2 shows deleted NAT gateways and VPC
     endpoints for a while, KMS keeps keys pending deletion,
-    Secrets Manager keeps secrets in their recovery window; AWS-managed KMS keys (aws/rds, ...)
+    Secrets Manager keeps secrets in their recovery window, AWS Backup deleted plans; AWS-managed KMS keys (aws/rds, ...)
     are created on first use, like the real ones."""
     try:
         if getattr(model, "status", None) == "INACTIVE":
@@ -395,6 +395,9 @@ def _gone(model):
         if getattr(model, "key_manager", None) == "AWS":
             return True
         if type(model).__name__ == "FakeSecret" and getattr(model, "deleted_date", None):
+            return True
+        # AWS Backup keeps deleted plans (ListBackupPlans IncludeDeleted) with a DeletionDate.
+        if type(model).__name__ == "Plan" and getattr(model, "deletion_date", None):
             return True
     except Exception:
         return False
