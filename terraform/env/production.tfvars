@@ -1,7 +1,10 @@
 # production: the document's "Production Readiness" checklist.
 #   [x] enable_deletion_protection = true
 #   [x] multi_az = true
-#   [x] backup retention >= 7 days (14), final snapshot kept
+#   [x] backup retention >= 7 days (14), final snapshot kept, AWS Backup plan
+#       (daily kept 35 days, weekly kept 90 days)
+#   [x] high availability: at least one task per AZ (ecs_min_capacity = az_count)
+#   [x] disaster recovery procedure: docs/restore-runbook.md
 #   [x] alert notifications (alert_email)
 #   [x] NAT gateway per AZ, Container Insights, X-Ray, VPC endpoints, MFA on
 
@@ -20,7 +23,7 @@ az_count           = 2
 ecs_task_cpu       = 512
 ecs_task_memory    = 1024
 ecs_desired_count  = 2
-ecs_min_capacity   = 1
+ecs_min_capacity   = 2 # one task per AZ (az_count) for each service
 ecs_max_capacity   = 10
 db_instance_class  = "db.t3.medium"
 
@@ -39,6 +42,11 @@ enable_execute_command         = false
 cognito_mfa_configuration      = "ON"
 cognito_advanced_security_mode = "ENFORCED"
 cognito_password_min_length    = 14
+
+enable_rds_proxy             = true
+enable_backup_plan           = true
+backup_daily_retention_days  = 35
+backup_weekly_retention_days = 90
 
 enable_cloudfront    = true
 enable_vpc_endpoints = true
