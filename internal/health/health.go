@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
@@ -223,4 +225,34 @@ func Wait(ctx context.Context, api API, services map[string][]string, o Options)
 		case <-t.C:
 		}
 	}
+}
+
+// NewClient returns an ELBv2 client for the region of the groups' ARNs. With
+// an endpoint (the local emulator) it uses that endpoint and the emulator's
+// static test credentials and nothing from the environment; otherwise the
+// default AWS configuration chain.
+func NewClient(ctx context.Context, services map[string][]string, endpoint string) (*elbv2.Client, error) {
+	region := ""
+	for _, arns := range services {
+		for _, a := range arns {
+			if parts := strings.SplitN(a, ":", 5); len(parts) == 5 && parts[3] != "" {
+				region = parts[3]
+			}
+		}
+	}
+	if region == "" {
+		return nil, errors.New("health: cannot tell the region from the target group ARNs")
+	}
+	if endpoint != "" {
+		return elbv2.New(elbv2.Options{
+			Region:       region,
+			BaseEndpoint: aws.String(endpoint),
+			Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		}), nil
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(region))
+	if err != nil {
+		return nil, fmt.Errorf("health: AWS configuration: %w", err)
+	}
+	return elbv2.NewFromConfig(cfg), nil
 }
