@@ -128,6 +128,26 @@ class AppAutoscalingDeletes(unittest.TestCase):
             ScalableDimension=self.DIM)), "ObjectNotFoundException")
 
 
+class RDSModifyDBProxy(unittest.TestCase):
+    def test_modify_auth_and_settings(self):
+        ec2, rds = client("ec2"), client("rds")
+        vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+        sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+        rds.create_db_proxy(DBProxyName="px", EngineFamily="POSTGRESQL", RoleArn="arn:aws:iam::123456789012:role/r",
+                            VpcSubnetIds=[sub], RequireTLS=False,
+                            Auth=[{"AuthScheme": "SECRETS", "SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:old", "IAMAuth": "DISABLED"}])
+        rds.modify_db_proxy(DBProxyName="px", RequireTLS=True, IdleClientTimeout=900,
+                            Auth=[{"AuthScheme": "SECRETS", "SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:new", "IAMAuth": "DISABLED"}])
+        px = rds.describe_db_proxies(DBProxyName="px")["DBProxies"][0]
+        self.assertTrue(px["RequireTLS"])
+        self.assertEqual(px["IdleClientTimeout"], 900)
+        self.assertEqual([a["SecretArn"] for a in px["Auth"]], ["arn:aws:secretsmanager:us-east-1:123456789012:secret:new"])
+        with self.assertRaises(ClientError) as ctx:
+            rds.modify_db_proxy(DBProxyName="nope", RequireTLS=True)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "DBProxyNotFoundFault")
+        rds.delete_db_proxy(DBProxyName="px")
+
+
 class BackupSelections(unittest.TestCase):
     def test_selection_lifecycle(self):
         bk = client("backup")
@@ -450,6 +470,18 @@ class Inventory(unittest.TestCase):
 
 
 class Middleware(unittest.TestCase):
+    def test_unrouted_operation_of_known_service_is_not_implemented(self):
+        with self.assertRaises(ClientError) as ctx:
+            client("backup").describe_restore_job(RestoreJobId="1")
+        err = ctx.exception.response
+        self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 501)
+        self.assertEqual(err["Error"]["Code"], "NotImplemented")
+        self.assertIn("GET /restore-jobs/1", err["Error"]["Message"])
+        # a real "not found" of a routed operation stays a 404
+        with self.assertRaises(ClientError) as ctx:
+            client("s3").head_bucket(Bucket="tfgate-no-such-bucket")
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
     def test_chunked_request_body_reaches_moto(self):
         import http.client
         from urllib.parse import urlparse

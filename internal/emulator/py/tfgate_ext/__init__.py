@@ -15,6 +15,7 @@ MODULES = [
     "logs_query_definitions",
     "xray_sampling",
     "rds_attributes",
+    "rds_proxy",
     "ecs_service_attributes",
     "cloudfront_oac",
     "codestar_connections",

@@ -227,6 +227,10 @@ class Middleware:
                 if out is not None:
                     return out
             status, headers, body = self._moto(req)
+            if status == 404 and req.service and not req.path.startswith("/moto-api") and _is_html(headers, body):
+                # moto has the service but no route for this operation (backup StartRestoreJob,
+                # ...): werkzeug's HTML 404 would surface as a deserialization error.
+                return self._not_implemented(req, "")
             if req.path.startswith("/moto-api/reset") and req.method == "POST":
                 with LOCK:
                     # moto dropped every backend; they are rebuilt (and snapshotted) on next use.
@@ -284,6 +288,13 @@ class Middleware:
                 it.close()
         headers = [(k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"]
         return captured.get("status", 500), headers, body
+
+
+def _is_html(headers, body):
+    """werkzeug's own error page (moto's S3 also says text/html on a bodiless HEAD 404, which is
+    a real "no such bucket" and must stay one)."""
+    return (any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers)
+            and body.lstrip()[:15].lower() == b"<!doctype html>")
 
 
 class _UnknownService(Exception):
