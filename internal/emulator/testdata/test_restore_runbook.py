@@ -65,8 +65,11 @@ class Stack:
         ecs.create_cluster(clusterName=NAME + "-cluster")
         td = ecs.register_task_definition(family=NAME, containerDefinitions=[
             {"name": "app", "image": "app:1", "memory": 512}])["taskDefinition"]["taskDefinitionArn"]
+        aas = client("application-autoscaling")
         for svc in (NAME + "-service", NAME + "-ws"):
             ecs.create_service(cluster=NAME + "-cluster", serviceName=svc, taskDefinition=td, desiredCount=2)
+            aas.register_scalable_target(ServiceNamespace="ecs", ResourceId="service/%s-cluster/%s" % (NAME, svc),
+                                         ScalableDimension="ecs:service:DesiredCount", MinCapacity=2, MaxCapacity=10)
         backup = client("backup")
         backup.create_backup_vault(BackupVaultName=NAME + "-backup", EncryptionKeyArn=self.key)
 
@@ -103,8 +106,13 @@ class RestoreRunbook(unittest.TestCase):
         ecs, ssm = client("ecs"), client("ssm")
         cluster = NAME + "-cluster"
         restored_id = self.rds.describe_db_instances(DBInstanceIdentifier=restored)["DBInstances"][0]["DbiResourceId"]
-        for svc in (NAME + "-service", NAME + "-ws"):
+        aas = client("application-autoscaling")
+        for svc in (NAME + "-service", NAME + "-ws"):  # 3a: auto-scaling must not bring tasks back
+            aas.register_scalable_target(ServiceNamespace="ecs", ResourceId="service/%s/%s" % (cluster, svc),
+                                         ScalableDimension="ecs:service:DesiredCount", MinCapacity=0)
             ecs.update_service(cluster=cluster, service=svc, desiredCount=0)
+        mins = [t["MinCapacity"] for t in aas.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]]
+        self.assertEqual(mins, [0, 0])
         # 3b: take the damaged instance out of the proxy, rename it away and the restored one to
         # the stack's identifier
         self.rds.deregister_db_proxy_targets(DBProxyName=DB, TargetGroupName="default", DBInstanceIdentifiers=[DB])
@@ -135,6 +143,8 @@ class RestoreRunbook(unittest.TestCase):
         self.assertIn(self.s.proxy["Endpoint"], url)
         # 3e: start the services again, new tasks read the parameters
         for svc in (NAME + "-service", NAME + "-ws"):
+            aas.register_scalable_target(ServiceNamespace="ecs", ResourceId="service/%s/%s" % (cluster, svc),
+                                         ScalableDimension="ecs:service:DesiredCount", MinCapacity=2)
             ecs.update_service(cluster=cluster, service=svc, desiredCount=2, forceNewDeployment=True)
         svcs = ecs.describe_services(cluster=cluster, services=[NAME + "-service", NAME + "-ws"])["services"]
         self.assertEqual([s["desiredCount"] for s in svcs], [2, 2])
