@@ -148,6 +148,74 @@ class RDSModifyDBProxy(unittest.TestCase):
         rds.delete_db_proxy(DBProxyName="px")
 
 
+class MissingDeletes(unittest.TestCase):
+    """Every delete the stack's resource types use, on an object that does not exist, answers what
+    AWS answers (the provider then treats the resource as already gone) and never a 501 crash.
+    "OK" is accepted where AWS itself succeeds, and for logs DeleteMetricFilter and backup
+    DeleteBackupVault, where moto succeeds and AWS says ResourceNotFoundException: both end the
+    provider's delete the same way."""
+
+    PROBES = [
+    ("ec2","delete_vpc",dict(VpcId="vpc-0123456789abcdef0"),{"InvalidVpcID.NotFound"}),
+    ("ec2","delete_subnet",dict(SubnetId="subnet-0123456789abcdef0"),{"InvalidSubnetID.NotFound"}),
+    ("ec2","delete_security_group",dict(GroupId="sg-0123456789abcdef0"),{"InvalidGroup.NotFound"}),
+    ("ec2","delete_nat_gateway",dict(NatGatewayId="nat-0123456789abcdef0"),{"NatGatewayNotFound"}),
+    ("ec2","release_address",dict(AllocationId="eipalloc-0123456789abcdef0"),{"InvalidAllocationID.NotFound"}),
+    ("ec2","delete_route_table",dict(RouteTableId="rtb-0123456789abcdef0"),{"InvalidRouteTableID.NotFound"}),
+    ("ec2","delete_internet_gateway",dict(InternetGatewayId="igw-0123456789abcdef0"),{"InvalidInternetGatewayID.NotFound"}),
+    ("ec2","revoke_security_group_ingress",dict(GroupId="sg-0123456789abcdef0",SecurityGroupRuleIds=["sgr-0123456789abcdef0"]),{"InvalidGroup.NotFound","InvalidSecurityGroupRuleId.NotFound"}),
+    ("rds","delete_db_instance",dict(DBInstanceIdentifier="nope",SkipFinalSnapshot=True),{"DBInstanceNotFound"}),
+    ("rds","delete_db_proxy",dict(DBProxyName="nope"),{"DBProxyNotFoundFault"}),
+    ("rds","delete_db_parameter_group",dict(DBParameterGroupName="nope"),{"DBParameterGroupNotFound"}),
+    ("rds","delete_db_subnet_group",dict(DBSubnetGroupName="nope"),{"DBSubnetGroupNotFoundFault"}),
+    ("rds","deregister_db_proxy_targets",dict(DBProxyName="nope",DBInstanceIdentifiers=["x"]),{"DBProxyNotFoundFault","DBProxyTargetNotFoundFault"}),
+    ("ecs","delete_service",dict(cluster="nope",service="nope"),{"ClusterNotFoundException","ServiceNotFoundException"}),
+    ("ecs","delete_cluster",dict(cluster="nope"),{"ClusterNotFoundException"}),
+    ("elbv2","delete_target_group",dict(TargetGroupArn="arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/nope/1234567890abcdef"),{"OK","TargetGroupNotFound"}),
+    ("elbv2","delete_listener",dict(ListenerArn="arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/nope/1234567890abcdef/1234567890abcdef"),{"ListenerNotFound"}),
+    ("elbv2","delete_load_balancer",dict(LoadBalancerArn="arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/nope/1234567890abcdef"),{"OK","LoadBalancerNotFound"}),
+    ("logs","delete_log_group",dict(logGroupName="nope"),{"ResourceNotFoundException"}),
+    ("logs","delete_metric_filter",dict(logGroupName="nope",filterName="nope"),{"ResourceNotFoundException","OK"}),
+    ("iam","delete_role",dict(RoleName="nope"),{"NoSuchEntity"}),
+    ("kms","schedule_key_deletion",dict(KeyId="12345678-1234-1234-1234-123456789012"),{"NotFoundException"}),
+    ("ssm","delete_parameter",dict(Name="/nope"),{"ParameterNotFound"}),
+    ("s3","delete_bucket",dict(Bucket="tfgate-nope-bucket"),{"NoSuchBucket"}),
+    ("cognito-idp","delete_user_pool",dict(UserPoolId="us-east-1_nope"),{"ResourceNotFoundException"}),
+    ("ecr","delete_repository",dict(repositoryName="nope"),{"RepositoryNotFoundException"}),
+    ("acm","delete_certificate",dict(CertificateArn="arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"),{"ResourceNotFoundException"}),
+    ("backup","delete_backup_vault",dict(BackupVaultName="nope"),{"ResourceNotFoundException","OK"}),
+    ("backup","delete_backup_plan",dict(BackupPlanId="nope"),{"ResourceNotFoundException"}),
+    ("sns","delete_topic",dict(TopicArn="arn:aws:sns:us-east-1:123456789012:nope"),{"OK","NotFound"}),
+    ("cloudwatch","delete_alarms",dict(AlarmNames=["nope"]),{"OK","ResourceNotFound"}),
+    ("wafv2","delete_web_acl",dict(Name="nope",Scope="REGIONAL",Id="12345678-1234-1234-1234-123456789012",LockToken="12345678-1234-1234-1234-123456789012"),{"WAFNonexistentItemException"}),
+    ("codebuild","delete_project",dict(name="nope"),{"OK"}),
+    ("codepipeline","delete_pipeline",dict(name="nope"),{"OK","PipelineNotFoundException"}),
+    ("cloudfront","delete_distribution",dict(Id="E123",IfMatch="x"),{"NoSuchDistribution"}),
+    ("secretsmanager","delete_secret",dict(SecretId="nope"),{"ResourceNotFoundException"}),
+    ("cognito-identity","delete_identity_pool",dict(IdentityPoolId="us-east-1:12345678-1234-1234-1234-123456789012"),{"ResourceNotFoundException"}),
+    ("application-autoscaling", "delete_scaling_policy", dict(PolicyName="nope", ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount"), {"ObjectNotFoundException"}),
+    ("application-autoscaling", "deregister_scalable_target", dict(ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount"), {"ObjectNotFoundException"}),
+    ("backup", "delete_backup_selection", dict(BackupPlanId="nope", SelectionId="nope"), {"ResourceNotFoundException"}),
+    ("xray", "delete_sampling_rule", dict(RuleName="nope"), {"InvalidRequestException"}),
+    ("logs", "delete_query_definition", dict(queryDefinitionId="nope"), {"ResourceNotFoundException"}),
+    ("codestar-connections", "delete_connection", dict(ConnectionArn="arn:aws:codestar-connections:us-east-1:123456789012:connection/12345678-1234-1234-1234-123456789012"), {"ResourceNotFoundException"}),
+    ("codedeploy", "delete_deployment_group", dict(applicationName="nope", deploymentGroupName="nope"), {"ApplicationDoesNotExistException", "DeploymentGroupDoesNotExistException", "OK"}),
+    ("codedeploy", "delete_application", dict(applicationName="nope"), {"ApplicationDoesNotExistException", "OK"}),
+    ]
+
+    def test_missing_object_deletes(self):
+        wrong = []
+        for svc, op, kwargs, want in self.PROBES:
+            try:
+                getattr(client(svc), op)(**kwargs)
+                code = "OK"
+            except ClientError as exc:
+                code = exc.response["Error"]["Code"]
+            if code not in want:
+                wrong.append("%s %s: %s, want one of %s" % (svc, op, code, sorted(want)))
+        self.assertEqual(wrong, [])
+
+
 class BackupSelections(unittest.TestCase):
     def test_selection_lifecycle(self):
         bk = client("backup")

@@ -1,6 +1,8 @@
-"""rds ModifyDBProxy (query protocol).
+"""rds ModifyDBProxy (query protocol), and DBProxyNotFoundFault for a missing proxy.
 
-moto 5.2 creates, describes and deletes proxies but cannot change one. Terraform updates
+moto 5.2 creates, describes and deletes proxies but cannot change one, and its DeleteDBProxy and
+proxy-target operations raise KeyError (a 501 here) for a proxy that is gone, where AWS answers
+DBProxyNotFoundFault, which the provider reads as "already deleted". Terraform updates
 aws_db_proxy in place (auth, TLS, timeouts, role, security groups), and the restore runbook
 (docs/restore-runbook.md) points the proxy at a restored instance's new managed secret with it.
 """
@@ -31,6 +33,24 @@ def _members(form, prefix):
     return [items[i] for i in sorted(items)] if items else None
 
 
+def _proxy_not_found(name):
+    body = ("<ErrorResponse><Error><Type>Sender</Type><Code>DBProxyNotFoundFault</Code>"
+            "<Message>DBProxy %s not found.</Message></Error><RequestId>tfgate</RequestId></ErrorResponse>"
+            % escape(name or ""))
+    return 404, [("Content-Type", "text/xml")], body.encode()
+
+
+@core.handles(SERVICE, "DeleteDBProxy", "RegisterDBProxyTargets", "DeregisterDBProxyTargets",
+              "DescribeDBProxyTargets", "DescribeDBProxyTargetGroups", "ModifyDBProxyTargetGroup")
+def _existing_proxy(req):
+    from moto.rds.models import rds_backends
+
+    name = req.param("DBProxyName")
+    if name not in rds_backends[core.ACCOUNT_ID][req.region].db_proxies:
+        return _proxy_not_found(name)
+    return None  # moto answers
+
+
 def _bool(v):
     return None if v is None else v.lower() == "true"
 
@@ -43,10 +63,7 @@ def _modify(req):
     name = req.param("DBProxyName")
     proxy = backend.db_proxies.get(name)
     if proxy is None:
-        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>DBProxyNotFoundFault</Code>"
-                "<Message>DBProxy %s not found.</Message></Error><RequestId>tfgate</RequestId></ErrorResponse>"
-                % escape(name or ""))
-        return 404, [("Content-Type", "text/xml")], body.encode()
+        return _proxy_not_found(name)
     auth = _members(req.form, "Auth")
     if auth is not None:
         proxy.auth = auth
