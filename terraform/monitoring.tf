@@ -262,11 +262,25 @@ resource "aws_cloudwatch_metric_alarm" "ecs_websocket_running_tasks_low" {
   ok_actions    = local.alarm_actions
 }
 
-resource "aws_cloudwatch_metric_alarm" "ecs_cpu_high" {
-  alarm_name          = "${local.name}-ecs-cpu-high"
-  alarm_description   = "Service CPU above ${var.alarm_cpu_threshold}%"
+# CPU and memory of both services (app and WebSocket).
+locals {
+  ecs_utilization_alarms = {
+    for pair in setproduct(["app", "websocket"], ["cpu", "memory"]) : "${pair[0]}_${pair[1]}" => {
+      service = pair[0] == "app" ? local.ecs_service_name : aws_ecs_service.websocket.name
+      label   = pair[0] == "app" ? "Service" : "WebSocket service"
+      prefix  = pair[0] == "app" ? "ecs" : "ecs-ws"
+      metric  = pair[1]
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "ecs_utilization_high" {
+  for_each = local.ecs_utilization_alarms
+
+  alarm_name          = "${local.name}-${each.value.prefix}-${each.value.metric}-high"
+  alarm_description   = "${each.value.label} ${each.value.metric == "cpu" ? "CPU" : "memory"} above ${var.alarm_cpu_threshold}%"
   namespace           = "AWS/ECS"
-  metric_name         = "CPUUtilization"
+  metric_name         = each.value.metric == "cpu" ? "CPUUtilization" : "MemoryUtilization"
   statistic           = "Average"
   period              = 300
   evaluation_periods  = 2
@@ -275,67 +289,21 @@ resource "aws_cloudwatch_metric_alarm" "ecs_cpu_high" {
   treat_missing_data  = "notBreaching"
   dimensions = {
     ClusterName = aws_ecs_cluster.main.name
-    ServiceName = local.ecs_service_name
+    ServiceName = each.value.service
   }
   alarm_actions = local.alarm_actions
   ok_actions    = local.alarm_actions
 }
 
-resource "aws_cloudwatch_metric_alarm" "ecs_memory_high" {
-  alarm_name          = "${local.name}-ecs-memory-high"
-  alarm_description   = "Service memory above ${var.alarm_cpu_threshold}%"
-  namespace           = "AWS/ECS"
-  metric_name         = "MemoryUtilization"
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alarm_cpu_threshold
-  treat_missing_data  = "notBreaching"
-  dimensions = {
-    ClusterName = aws_ecs_cluster.main.name
-    ServiceName = local.ecs_service_name
-  }
-  alarm_actions = local.alarm_actions
-  ok_actions    = local.alarm_actions
+# The app service's alarms predate the WebSocket ones: keep them, do not replace.
+moved {
+  from = aws_cloudwatch_metric_alarm.ecs_cpu_high
+  to   = aws_cloudwatch_metric_alarm.ecs_utilization_high["app_cpu"]
 }
 
-resource "aws_cloudwatch_metric_alarm" "ecs_websocket_cpu_high" {
-  alarm_name          = "${local.name}-ecs-ws-cpu-high"
-  alarm_description   = "WebSocket service CPU above ${var.alarm_cpu_threshold}%"
-  namespace           = "AWS/ECS"
-  metric_name         = "CPUUtilization"
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alarm_cpu_threshold
-  treat_missing_data  = "notBreaching"
-  dimensions = {
-    ClusterName = aws_ecs_cluster.main.name
-    ServiceName = aws_ecs_service.websocket.name
-  }
-  alarm_actions = local.alarm_actions
-  ok_actions    = local.alarm_actions
-}
-
-resource "aws_cloudwatch_metric_alarm" "ecs_websocket_memory_high" {
-  alarm_name          = "${local.name}-ecs-ws-memory-high"
-  alarm_description   = "WebSocket service memory above ${var.alarm_cpu_threshold}%"
-  namespace           = "AWS/ECS"
-  metric_name         = "MemoryUtilization"
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alarm_cpu_threshold
-  treat_missing_data  = "notBreaching"
-  dimensions = {
-    ClusterName = aws_ecs_cluster.main.name
-    ServiceName = aws_ecs_service.websocket.name
-  }
-  alarm_actions = local.alarm_actions
-  ok_actions    = local.alarm_actions
+moved {
+  from = aws_cloudwatch_metric_alarm.ecs_memory_high
+  to   = aws_cloudwatch_metric_alarm.ecs_utilization_high["app_memory"]
 }
 
 resource "aws_cloudwatch_metric_alarm" "rds_cpu_high" {

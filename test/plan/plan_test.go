@@ -276,11 +276,21 @@ func targetGroupAlarms(t *testing.T, p *harness.Plan) {
 			}
 		}
 	}
-	for _, name := range []string{"ecs_websocket_cpu_high", "ecs_websocket_memory_high"} {
-		if p.Change("aws_cloudwatch_metric_alarm."+name) == nil {
-			t.Errorf("no aws_cloudwatch_metric_alarm.%s on the WebSocket service", name)
-		} else if !references(p, "aws_cloudwatch_metric_alarm."+name, "dimensions", "aws_ecs_service.websocket") {
-			t.Errorf("aws_cloudwatch_metric_alarm.%s does not watch aws_ecs_service.websocket", name)
+	wsName := ""
+	for _, svc := range p.Resources("aws_ecs_service") {
+		if svc.Address == "aws_ecs_service.websocket" {
+			wsName, _ = harness.Str(svc.AttributeValues, "name")
+		}
+	}
+	for _, metric := range []string{"CPUUtilization", "MemoryUtilization"} {
+		found := false
+		for _, a := range p.Resources("aws_cloudwatch_metric_alarm") {
+			m, _ := harness.Str(a.AttributeValues, "metric_name")
+			svc, _ := harness.Str(a.AttributeValues, "dimensions", "ServiceName")
+			found = found || (m == metric && wsName != "" && svc == wsName)
+		}
+		if !found {
+			t.Errorf("no %s alarm on the WebSocket service %q", metric, wsName)
 		}
 	}
 	for _, dg := range p.Resources("aws_codedeploy_deployment_group") {
