@@ -2,8 +2,7 @@
 # cluster and the Application Load Balancer.
 
 terraform {
-  # tfgate itself needs Terraform 1.5+ (and variables.tf uses startswith/endswith, 1.3+).
-  required_version = ">= 1.5"
+  required_version = ">= 1.5" # tfgate's minimum (variables.tf's startswith/endswith need 1.3)
 
   required_providers {
     aws = {

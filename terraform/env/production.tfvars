@@ -1,12 +1,9 @@
 # production: the document's "Production Readiness" checklist.
 #   [x] enable_deletion_protection = true
 #   [x] multi_az = true
-#   [x] backup retention >= 7 days (14), final snapshot kept, AWS Backup plan
-#       (daily kept 35 days, weekly kept 90 days)
-#   [x] high availability: at least one task per AZ (ecs_min_capacity = az_count)
-#   [x] disaster recovery procedure: docs/restore-runbook.md
+#   [x] backup retention >= 7 days (14), final snapshot, AWS Backup 35/90 days; DR: docs/restore-runbook.md
 #   [x] alert notifications (alert_email)
-#   [x] NAT gateway per AZ, Container Insights, X-Ray, VPC endpoints, MFA on
+#   [x] NAT gateway and a task per AZ, Container Insights, X-Ray, VPC endpoints, MFA on
 
 project_name = "saprism"
 environment  = "production"
