@@ -2,9 +2,9 @@
 // Python launcher that loads tfgate's moto extensions in-process (see py/tfgate_ext) and answers
 // operations moto lacks with HTTP 501 instead of a 500 the AWS provider retries for minutes.
 //
-// API used by internal/cli (`tfgate local start|stop|status|reset`, `--local` mode):
+// API used by internal/run (`tfgate local start|stop|status|reset`, `--local` mode):
 //
-//	e, err := emulator.Start(ctx, emulator.Options{StateDir: ".tfgate/emulator"}) // Port 0 = free port
+//	e, err := emulator.Start(ctx, emulator.Options{StateDir: config.EmulatorDir(root)}) // Port 0 = free port
 //	env := e.Env(os.Environ())            // AWS_ENDPOINT_URL, fake credentials; strips real ones
 //	err = emulator.CheckLocalSafety(env)  // refuse non-loopback endpoints / real-looking credentials
 //	e.Reset(ctx)                          // POST /moto-api/reset: empty every service
@@ -23,7 +23,7 @@
 // Terraform reports within seconds instead of retrying a 500 for ten minutes.
 //
 // The endpoint is always http://127.0.0.1:PORT, never localhost: with localhost S3 goes
-// virtual-host style and refresh silently drops buckets (see shared/EMULATOR.md).
+// virtual-host style and refresh silently drops buckets.
 package emulator
 
 import (
@@ -46,10 +46,6 @@ import (
 
 // Host is the only address the emulator listens on.
 const Host = "127.0.0.1"
-
-// DefaultStateDir is where tfgate keeps the emulator's pid/port record, log and launcher,
-// relative to the repository root.
-const DefaultStateDir = ".tfgate/emulator"
 
 // ErrNotRunning is returned by Attach when no live emulator is recorded in the state dir.
 var ErrNotRunning = errors.New("local emulator is not running")

@@ -57,20 +57,44 @@ func FindPython(ctx context.Context, explicit string) (string, error) {
 	}
 	path, err := exec.LookPath(candidate)
 	if err != nil {
-		return "", fmt.Errorf("emulator: %s (%s) not found: install Python 3 with moto_server (pip install 'moto[server]') or set TFGATE_PYTHON", candidate, source)
+		return "", fmt.Errorf("emulator: %s (%s) not found: install Python 3 with moto_server (pip install %s) or set TFGATE_PYTHON", candidate, source, MotoPin)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, path, "-c",
 		"import moto, moto.server, flask, werkzeug; print(moto.__version__)").CombinedOutput()
 	if err != nil {
-		last := strings.TrimSpace(string(out))
-		if i := strings.LastIndex(last, "\n"); i >= 0 {
-			last = last[i+1:]
-		}
-		return "", fmt.Errorf("emulator: %s (%s) cannot import moto_server's modules (%s): install them with `%s -m pip install 'moto[server]'` or set TFGATE_PYTHON to an interpreter that has moto", path, source, last, path)
+		return "", fmt.Errorf("emulator: %s (%s) cannot import moto_server's modules (%s): install them with `%s -m pip install %s` or set TFGATE_PYTHON to an interpreter that has moto", path, source, lastLine(out), path, MotoPin)
+	}
+	if err := checkMotoVersion(lastLine(out)); err != nil {
+		return "", fmt.Errorf("emulator: %s (%s): %w", path, source, err)
 	}
 	return path, nil
+}
+
+func lastLine(out []byte) string {
+	s := strings.TrimSpace(string(out))
+	if i := strings.LastIndex(s, "\n"); i >= 0 {
+		s = s[i+1:]
+	}
+	return strings.TrimSpace(s)
+}
+
+// MotoSeries is the moto release series tfgate's extensions are written
+// against (they patch moto internals, which change between minor releases);
+// MotoPin is the install hint.
+const (
+	MotoSeries = "5.2."
+	MotoPin    = "'moto[server]==5.2.1'"
+)
+
+// checkMotoVersion refuses a moto outside MotoSeries: the extensions would
+// load and then fail in ways that look like tfgate bugs.
+func checkMotoVersion(v string) error {
+	if !strings.HasPrefix(v, MotoSeries) {
+		return fmt.Errorf("moto %s is installed but tfgate's extensions need moto %sx: install it with `pip install %s`", v, MotoSeries, MotoPin)
+	}
+	return nil
 }
 
 // launcherEnv is the environment of the moto process: no AWS credentials or endpoints of the

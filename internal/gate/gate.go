@@ -13,13 +13,12 @@ import (
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"github.com/saprism/tfgate/internal/plan"
+	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/source"
 )
-
-// Version is the tfgate version recorded in results when Options.ToolVersion
-// is empty; the CLI sets it from its build info.
-var Version = "dev"
 
 // Options of one gate run.
 type Options struct {
@@ -28,9 +27,11 @@ type Options struct {
 	Config *config.Config
 	Env    string
 
-	// The plan: PlanJSON bytes if set, else the file PlanPath. Binary plans
-	// are converted by the caller (terraform show -json). PlanName labels
-	// PlanJSON in errors.
+	// The plan: Plan when the caller decoded it already (a run decodes its
+	// plan once and hands it along), else PlanJSON bytes, else the file
+	// PlanPath. Binary plans are converted by the caller (terraform show
+	// -json). PlanName labels PlanJSON in errors.
+	Plan     *plan.Plan
 	PlanPath string
 	PlanJSON []byte
 	PlanName string
@@ -43,7 +44,7 @@ type Options struct {
 	AllowDestroy []string // addresses allowed to be deleted or replaced
 	Strict       bool     // fail on warnings too
 	Now          time.Time
-	ToolVersion  string
+	ToolVersion  string // recorded in the result; "dev" when empty
 
 	// SourceDir is the Terraform configuration the plan came from, for
 	// file:line; empty means Config.Root/Config.TerraformDir. NoSource skips
@@ -96,7 +97,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	// Exceptions are read before the evaluation so a broken exceptions
 	// file fails fast.
-	var exc []config.Exception
+	var exc []exceptions.Exception
 	if o.Config != nil {
 		if exc, err = o.Config.LoadExceptions(); err != nil {
 			return nil, err
@@ -106,7 +107,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 	eng := o.Engine
 	if eng == nil {
-		eng, err = newEngine(ctx, policyDirs(o), overrides(o.Config))
+		eng, err = policy.New(ctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config)})
 		if err != nil {
 			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(err.Error()))
 		}
@@ -120,7 +121,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	findings, used, err := applyExceptions(findings, exc, now)
+	findings, used, err := exceptions.Apply(findings, exc, now)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +160,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 	ver := o.ToolVersion
 	if ver == "" {
-		ver = Version
+		ver = "dev"
 	}
 	res := &result.Result{
 		SchemaVersion: result.SchemaVersion,
@@ -180,6 +181,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 func loadPlan(o Options) (*plan.Plan, error) {
 	switch {
+	case o.Plan != nil:
+		return o.Plan, nil
 	case o.PlanJSON != nil:
 		name := o.PlanName
 		if name == "" {
@@ -196,16 +199,10 @@ func loadPlan(o Options) (*plan.Plan, error) {
 }
 
 func policyDirs(o Options) []string {
-	var dirs []string
-	if o.Config != nil {
-		for _, d := range o.Config.PolicyDirs {
-			if !filepath.IsAbs(d) && o.Config.Root != "" {
-				d = filepath.Join(o.Config.Root, d)
-			}
-			dirs = append(dirs, d)
-		}
+	if o.Config == nil {
+		return o.PolicyDirs
 	}
-	return append(dirs, o.PolicyDirs...)
+	return o.Config.PolicyPaths(o.PolicyDirs)
 }
 
 func overrides(c *config.Config) map[string]map[string]string {
@@ -233,7 +230,7 @@ func sourceDir(o Options) (root, dir string, ok bool) {
 		}
 		dir = abs
 	case o.Config != nil:
-		dir = filepath.Join(root, o.Config.TerraformDir)
+		dir = o.Config.TerraformPath()
 	default:
 		return "", "", false
 	}
@@ -253,4 +250,20 @@ func redactFinding(r *plan.Redactor, f *result.Finding) {
 	f.Title = r.Redact(f.Title)
 	f.Remediation = r.Redact(f.Remediation)
 	f.Attribute = r.Redact(f.Attribute)
+}
+
+// annotate adds file:line to findings. A configuration that does not parse
+// is an error (Terraform would not have planned it either); an unknown
+// configuration dir only means no locations.
+func annotate(o Options, p *plan.Plan, f []result.Finding) error {
+	root, dir, ok := sourceDir(o)
+	if !ok || len(f) == 0 {
+		return nil
+	}
+	ix, err := source.Load(root, dir)
+	if err != nil {
+		return fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	}
+	ix.Annotate(f, p.Raw, o.VarFiles)
+	return nil
 }
