@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	"github.com/saprism/tfgate/internal/result"
 	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
@@ -9,11 +11,14 @@ import (
 func (a *App) upCommand() *cobra.Command {
 	var ef envFlags
 	var pf planFlags
+	var healthTimeout time.Duration
 	c := &cobra.Command{
 		Use:   "up --env E [--local] [plan flags]",
-		Short: "init → plan → gate → apply → outputs → smoke, in one command",
+		Short: "init → plan → gate → apply → outputs → smoke → health, in one command",
 		Long: "up plans the environment, runs the gate, applies the saved plan only if the gate passed, prints\n" +
-			"the outputs and checks them. With --local it starts the local AWS emulator when none runs\n" +
+			"the outputs and checks them. On AWS it then waits until the target groups named in the stack's\n" +
+			"health_target_groups output report healthy targets (--health-timeout); on the emulator, which runs no\n" +
+			"tasks, it checks that they exist. With --local it starts the local AWS emulator when none runs\n" +
 			"(`tfgate down --local` stops it again).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -56,6 +61,9 @@ func (a *App) upCommand() *cobra.Command {
 			if err := run.Smoke(outs); err != nil {
 				return err
 			}
+			if err := env.CheckHealth(ctx, outs, healthTimeout); err != nil {
+				return err
+			}
 			if ef.json {
 				a.emit(map[string]any{"type": "tfgate_up", "environment": env.Layout().Env, "smoke": "passed"})
 			} else {
@@ -66,6 +74,7 @@ func (a *App) upCommand() *cobra.Command {
 	}
 	ef.register(c.Flags(), true)
 	pf.register(c.Flags())
+	c.Flags().DurationVar(&healthTimeout, "health-timeout", 10*time.Minute, "how long up waits on AWS for healthy load balancer targets (0: do not wait)")
 	c.Flags().BoolVar(&ef.json, "json", false, "machine progress: Terraform's JSON UI events and tfgate's on stdout")
 	return c
 }

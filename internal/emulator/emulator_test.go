@@ -240,6 +240,26 @@ func TestExtensions(t *testing.T) {
 	t.Logf("%s", out)
 }
 
+// TestRestoreRunbook runs testdata/test_restore_runbook.py: the API calls of
+// docs/restore-runbook.md (point-in-time and snapshot restore into a new
+// instance, the switch, the clean-up) against a fresh emulator, and the
+// AWS Backup restore-job calls the emulator cannot do, asserted as such.
+func TestRestoreRunbook(t *testing.T) {
+	if _, err := os.ReadFile("testdata/test_restore_runbook.py"); err != nil {
+		t.Fatal(err)
+	}
+	e := startTest(t)
+	python, _ := FindPython(context.Background(), "")
+	cmd := exec.Command(python, "-m", "unittest", "-v", "test_restore_runbook")
+	cmd.Dir = "testdata"
+	cmd.Env = append(e.Env(os.Environ()), "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("restore runbook on the emulator failed (%v):\n%s\nemulator log tail:\n%s", err, out, e.LogTail(30))
+	}
+	t.Logf("%s", out)
+}
+
 func TestStopRecordedHungEmulator(t *testing.T) {
 	if _, err := FindPython(context.Background(), ""); err != nil {
 		t.Fatalf("the emulator tests need moto_server: %v", err)

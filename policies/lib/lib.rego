@@ -390,6 +390,7 @@ secret_upper(n) if n == "DATABASE_URL"
 stateful_types := {
 	"aws_db_instance", "aws_rds_cluster", "aws_s3_bucket", "aws_cognito_user_pool",
 	"aws_kms_key", "aws_ecr_repository", "aws_cloudwatch_log_group",
+	"aws_backup_vault", # deleting it (force_destroy) drops every recovery point
 }
 
 # list(x): x when it is a list, else [] (optional nested blocks are null
