@@ -21,6 +21,7 @@ const defaultCheckEnv = "production"
 func (a *App) checkCommand() *cobra.Command {
 	var ef envFlags
 	var pf planFlags
+	var configDir string
 	c := &cobra.Command{
 		Use:   "check PLAN [--env E] [--output FMT[=FILE]]...",
 		Short: "Run the policy gate on a plan: plan JSON, or a saved binary plan",
@@ -35,20 +36,28 @@ func (a *App) checkCommand() *cobra.Command {
 			}
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
-			return a.check(ctx, args[0], &ef, &pf, specs)
+			return a.check(ctx, args[0], configDir, &ef, &pf, specs)
 		},
 	}
 	c.Flags().StringVar(&ef.env, "env", "", "environment whose enforcement applies (default: from the plan's location, else production)")
 	c.Flags().BoolVar(&ef.local, "local", false, "a binary plan of local mode")
 	pf.registerGate(c.Flags())
 	c.Flags().StringArrayVar(&pf.varFiles, "var-file", nil, "tfvars the plan used, to point findings at their lines (repeatable)")
+	c.Flags().StringVar(&configDir, "config-dir", "", "Terraform configuration the plan was made from, for file:line (default: terraform_dir of tfgate.yaml, else the directory under the repository root that declares the plan's root module)")
 	return c
 }
 
-func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlags, specs []outputSpec) error {
+func (a *App) check(ctx context.Context, path, configDir string, ef *envFlags, pf *planFlags, specs []outputSpec) error {
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err
+	}
+	path = underRoot(cfg, path)
+	if configDir != "" {
+		configDir = underRoot(cfg, configDir)
+		if st, err := os.Stat(configDir); err != nil || !st.IsDir() {
+			return failf("--config-dir %s: not a directory", configDir)
+		}
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -69,6 +78,11 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 	name := path
 	if isBinaryPlan(data) {
 		layout, err := tfg.NewLayout(cfg, env, local)
+		if !insideStateRoot(cfg, path) && (err != nil || !layout.Initialised()) {
+			// Not one of this repository's own saved plans: only the
+			// Terraform that made it can read it.
+			return failf("%s is a saved binary plan; pass its JSON instead: run `terraform show -json %s > plan.json` where it was planned, then `tfgate check plan.json`", path, filepath.Base(path))
+		}
 		if err != nil {
 			return failf("%v", err)
 		}
@@ -95,11 +109,20 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 		AllowDestroy: pf.allowDestroy,
 		Strict:       pf.strict,
 		ToolVersion:  Version,
+		SourceDir:    configDir,
+		Discover:     true,
 	})
 	if err != nil {
 		return failf("%v", err)
 	}
-	if err := a.writeReports(specs, out.Result, out.Plan.Redactor, sarifFallback(cfg, relToRoot(cfg, path))); err != nil {
+	for _, n := range out.Notes {
+		a.infof("%s", n)
+	}
+	fallback := out.SourceFile
+	if fallback == "" {
+		fallback = planFallback(cfg, path)
+	}
+	if err := a.writeReports(specs, out.Result, out.Plan.Redactor, fallback); err != nil {
 		return err
 	}
 	return verdictExit(out.Result)
@@ -108,6 +131,29 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 // isBinaryPlan: saved plans are zip archives.
 func isBinaryPlan(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("PK\x03\x04"))
+}
+
+// underRoot resolves a relative path given to check against the working
+// directory, else against the repository root (`tfgate -C REPO check
+// plan.json` with the plan in REPO).
+func underRoot(cfg *config.Config, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	if _, err := os.Stat(p); err != nil {
+		if alt := filepath.Join(cfg.Root, p); fileExists(alt) {
+			return alt
+		}
+	}
+	return p
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// insideStateRoot: a binary plan tfgate itself saved (.tfgate/<env>/...).
+func insideStateRoot(cfg *config.Config, path string) bool {
+	_, _, ok := envFromPath(cfg, path)
+	return ok
 }
 
 // envFromPath recognises .tfgate/<env>/<mode>/... plan locations.

@@ -33,6 +33,18 @@ func sarifFallback(cfg *config.Config, planName string) string {
 	return filepath.ToSlash(planName)
 }
 
+// planFallback is the SARIF location of results without one when no
+// configuration was mapped: the plan file relative to the repository root,
+// else (a plan outside the repository) its base name — code scanning
+// rejects absolute and out-of-tree paths.
+func planFallback(cfg *config.Config, path string) string {
+	rel := relToRoot(cfg, path)
+	if filepath.IsAbs(rel) {
+		rel = filepath.Base(rel)
+	}
+	return filepath.ToSlash(rel)
+}
+
 // relToRoot makes path relative to the repository root when it lies inside it.
 func relToRoot(cfg *config.Config, path string) string {
 	abs, err := filepath.Abs(path)

@@ -38,6 +38,10 @@ type Config struct {
 	// Exceptions inline, and/or a file holding a list of them.
 	Exceptions     []Exception `yaml:"exceptions"`
 	ExceptionsFile string      `yaml:"exceptions_file"`
+
+	// TerraformDirSet is true when tfgate.yaml names terraform_dir: check
+	// then maps findings there instead of discovering the configuration.
+	TerraformDirSet bool `yaml:"-"`
 }
 
 // Environment is one deployable environment.
@@ -95,6 +99,7 @@ func decodeStrict(data []byte, v any) error {
 }
 
 func (c *Config) defaults() {
+	c.TerraformDirSet = c.TerraformDir != ""
 	if c.TerraformDir == "" {
 		c.TerraformDir = "terraform"
 	}

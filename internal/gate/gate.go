@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/source"
 )
 
 // Version is the tfgate version recorded in results when Options.ToolVersion
@@ -50,6 +52,12 @@ type Options struct {
 	// source mapping (e.g. `check` on a plan from another repository).
 	SourceDir string
 	NoSource  bool
+	// Discover (for `check` on any plan) picks the configuration in this
+	// order: SourceDir, terraform_dir from tfgate.yaml, else the directory
+	// under Config.Root that declares the plan's root module
+	// (source.Discover); Outcome.Notes says which and why. Without it the
+	// configuration is SourceDir or Config.TerraformDir, as for `plan`.
+	Discover bool
 
 	// Engine, when set, is used instead of compiling the policies again
 	// (benchmarks, long-running callers).
@@ -69,6 +77,13 @@ type Engine interface {
 type Outcome struct {
 	Result *result.Result
 	Plan   *plan.Plan
+	// Notes are one-line messages for the user: which configuration the
+	// findings were mapped to (Discover), modules that could not be read.
+	Notes []string
+	// SourceFile is the configuration's root file (main.tf, else its
+	// first .tf file) relative to Config.Root; "" when no configuration was
+	// used. Reports use it for findings without a location.
+	SourceFile string
 }
 
 // Run evaluates one plan and returns the decided result.
@@ -130,7 +145,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 			o.VarFiles = e.VarFiles
 		}
 	}
-	if err := annotate(o, p, findings); err != nil {
+	src, err := annotate(o, p, findings)
+	if err != nil {
 		return nil, err
 	}
 	for i := range findings {
@@ -175,7 +191,10 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		Rules:         eng.Rules(),
 	}
 	res.Decide()
-	return &Outcome{Result: res, Plan: p}, nil
+	for i, n := range src.notes {
+		src.notes[i] = p.Redactor.Redact(n)
+	}
+	return &Outcome{Result: res, Plan: p, Notes: src.notes, SourceFile: src.file}, nil
 }
 
 func loadPlan(o Options) (*plan.Plan, error) {
@@ -216,34 +235,65 @@ func overrides(c *config.Config) map[string]map[string]string {
 }
 
 // sourceDir returns the repo root and Terraform dir for source mapping, or
-// ok=false when unknown (no config and no SourceDir, or the dir is absent).
-func sourceDir(o Options) (root, dir string, ok bool) {
+// ok=false when unknown (no config and no SourceDir, or the dir is absent);
+// note says which was chosen and why (Discover only).
+func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 	if o.NoSource {
-		return "", "", false
+		return "", "", "", false
 	}
 	root = "."
 	if o.Config != nil && o.Config.Root != "" {
 		root = o.Config.Root
 	}
+	from := ""
 	switch {
 	case o.SourceDir != "":
 		abs, err := filepath.Abs(o.SourceDir)
 		if err != nil {
-			return "", "", false
+			return "", "", "", false
 		}
-		dir = abs
-	case o.Config != nil:
-		dir = filepath.Join(root, o.Config.TerraformDir)
+		dir, from = abs, "--config-dir"
+	case o.Config != nil && (!o.Discover || o.Config.TerraformDirSet):
+		dir, from = filepath.Join(root, o.Config.TerraformDir), "terraform_dir in "+config.FileName
+	case o.Discover:
+		absRoot, err := filepath.Abs(root)
+		if err != nil {
+			return "", "", "", false
+		}
+		d := source.Discover(absRoot, p.Raw)
+		if d.Dir == "" {
+			return "", "", "source: findings have no file:line: " + d.Reason, false
+		}
+		dir, from = d.Dir, "found: "+d.Reason
 	default:
-		return "", "", false
+		return "", "", "", false
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return "", "", false
+		return "", "", fmt.Sprintf("source: findings have no file:line: %s (%s) is not a directory", dir, from), false
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	return root, dir, true
+	if o.Discover {
+		note = fmt.Sprintf("source: mapping findings to %s (%s)", relDir(root, dir), from)
+	}
+	return root, dir, note, true
+}
+
+// relDir shows dir relative to root when inside it ("." for root itself).
+func relDir(root, dir string) string {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return dir
+	}
+	r, err := filepath.Rel(absRoot, dir)
+	if err != nil || r == ".." || strings.HasPrefix(r, "../") {
+		return dir
+	}
+	if r == "." {
+		return "./"
+	}
+	return filepath.ToSlash(r) + "/"
 }
 
 // redactFinding scrubs every free-text field a report prints.

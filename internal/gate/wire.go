@@ -3,6 +3,8 @@ package gate
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
@@ -22,18 +24,59 @@ func applyExceptions(f []result.Finding, ex []config.Exception, now time.Time) (
 	return policy.ApplyExceptions(f, ex, now)
 }
 
-// annotate adds file:line to findings. A configuration that does not parse
-// is an error (Terraform would not have planned it either); an unknown
-// configuration dir only means no locations.
-func annotate(o Options, p *plan.Plan, f []result.Finding) error {
-	root, dir, ok := sourceDir(o)
-	if !ok || len(f) == 0 {
-		return nil
+// sourced is what source mapping reports back to the run.
+type sourced struct {
+	notes []string
+	file  string // the configuration's root file, relative to the repository root
+}
+
+// annotate adds file:line and value chains to findings. A root module that
+// does not parse is an error (Terraform would not have planned it either);
+// an unknown configuration dir, or a module that cannot be read, only means
+// fewer locations, and a note says so.
+func annotate(o Options, p *plan.Plan, f []result.Finding) (sourced, error) {
+	var out sourced
+	root, dir, note, ok := sourceDir(o, p)
+	if note != "" {
+		out.notes = append(out.notes, note)
+	}
+	if !ok || (len(f) == 0 && !o.Discover) {
+		return out, nil
 	}
 	ix, err := source.Load(root, dir)
-	if err != nil {
-		return fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	if err != nil && o.Discover {
+		// check maps a plan it did not make: a configuration that does not
+		// parse costs the locations, not the verdict.
+		out.notes = append(out.notes, "source: findings have no file:line: "+err.Error())
+		return out, nil
 	}
-	ix.Annotate(f, p.Raw, o.VarFiles)
-	return nil
+	if err != nil {
+		return out, fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	}
+	out.file = ix.RootFile()
+	ix.Annotate(f, p.Raw, existing(root, o.VarFiles))
+	for _, w := range ix.Warnings() {
+		out.notes = append(out.notes, "source: warning: "+w)
+	}
+	return out, nil
+}
+
+// existing drops var files that do not exist: tfgate.yaml's defaults
+// (terraform/env/<env>.tfvars) name files a foreign repository lacks, and
+// one missing file must not cost the tfvars lines of the others.
+func existing(root string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		p := f
+		if !filepath.IsAbs(p) {
+			if _, err := os.Stat(filepath.Join(root, p)); err == nil {
+				out = append(out, f)
+				continue
+			}
+		}
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -274,11 +274,35 @@ func (s sarifReporter) result(f result.Finding, ruleIdx int) sarifResult {
 	loc := sarifLocation{
 		LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Address, Kind: "resource"}},
 	}
-	switch {
+	var related []sarifLocation
+	relate := func(file string, line int, text string) {
+		id := len(related) + 1
+		related = append(related, sarifLocation{ID: &id, PhysicalLocation: physical(file, line), Message: &sarifText{Text: text}})
+	}
+	switch set := f.SetAt; {
+	case set != nil && set.File != "":
+		// The annotation goes where the value was chosen: a module's own
+		// line is shared by every instance of the module, the caller's
+		// argument (or the entry, or the tfvars line) is this instance's.
+		loc.PhysicalLocation = physical(set.File, set.Line)
+		if f.File != "" {
+			relate(f.File, f.Line, "resource "+f.Address)
+		}
+		for _, h := range set.Via {
+			if h.File != set.File || h.Line != set.Line {
+				relate(h.File, h.Line, "passed to "+h.Module)
+			}
+		}
+		if f.VarFile != "" && (f.VarFile != set.File || f.VarLine != set.Line) {
+			relate(f.VarFile, f.VarLine, "value set here")
+		}
 	case f.File != "":
 		loc.PhysicalLocation = physical(f.File, f.Line)
 	case s.fallback != "":
 		loc.PhysicalLocation = physical(s.fallback, 1)
+	}
+	if f.SetAt == nil && f.VarFile != "" {
+		relate(f.VarFile, f.VarLine, "value set here")
 	}
 	res := sarifResult{
 		RuleID:    f.RuleID,
@@ -303,14 +327,7 @@ func (s sarifReporter) result(f result.Finding, ruleIdx int) sarifResult {
 	if f.Unknown {
 		res.Properties["unknown"] = true
 	}
-	if f.VarFile != "" {
-		id := 1
-		res.RelatedLocations = []sarifLocation{{
-			ID:               &id,
-			PhysicalLocation: physical(f.VarFile, f.VarLine),
-			Message:          &sarifText{Text: "value set here"},
-		}}
-	}
+	res.RelatedLocations = related
 	if f.Waived {
 		res.Suppressions = []sarifSuppression{{
 			Kind:          "external",

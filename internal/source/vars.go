@@ -92,93 +92,36 @@ func (v *Vars) Locate(name string, sub []string) (string, int, bool) {
 	return v.ix.rel(rng.Filename), rng.Start.Line, true
 }
 
-// TraceVar follows the expression set for attribute in the resource at
-// address back to a root module variable: through locals and through module
-// input variables to the argument of the module call. It returns the
-// variable name and the attribute path inside it (var.db.multi_az → "db",
-// ["multi_az"]). It gives up when the value mixes several variables.
-func (ix *Index) TraceVar(address, attribute string) (string, []string, bool) {
-	key, expr, ok := ix.attributeExpr(address, attribute)
+// Chain follows the expression set for attribute in the resource at address
+// back to the place its value was chosen (see chain.go). vars may be nil
+// (no tfvars known). ok is false when the attribute is not set in the
+// configuration or its value mixes several inputs.
+func (ix *Index) Chain(address, attribute string, vars *Vars) (result.ValueSource, bool) {
+	mods, res, ok := parseInstances(address)
 	if !ok {
-		return "", nil, false
+		return result.ValueSource{}, false
 	}
-	return ix.trace(key, expr, 0)
-}
-
-func (ix *Index) trace(key string, expr hclsyntax.Expression, depth int) (string, []string, bool) {
-	if depth > maxTrace || expr == nil {
-		return "", nil, false
+	key := ""
+	for _, m := range mods {
+		key = joinModule(key, m.name)
 	}
 	m := ix.modules[key]
-	if m == nil {
-		return "", nil, false
+	if m == nil || m.resources[res.name] == nil {
+		return result.ValueSource{}, false
 	}
-	type ref struct {
-		name string
-		sub  []string
+	b := m.resources[res.name]
+	_, expr := locateIn(b, attributePath(attribute))
+	if expr == nil {
+		return result.ValueSource{}, false
 	}
-	var refs []ref
-	seen := map[string]bool{}
-	for _, t := range expr.Variables() {
-		root := t.RootName()
-		if len(t) < 2 {
-			continue
-		}
-		attr, ok := t[1].(hcl.TraverseAttr)
-		if !ok {
-			continue
-		}
-		switch root {
-		case "var":
-			sub := traversalPath(t[2:])
-			// A module input variable: continue in the caller's argument.
-			if key != "" {
-				parent, call := splitModule(key)
-				pm := ix.modules[parent]
-				if pm == nil || pm.calls[call] == nil {
-					return "", nil, false
-				}
-				arg, ok := pm.calls[call].Body.Attributes[attr.Name]
-				if !ok {
-					continue // the variable's default: no tfvars line
-				}
-				name, inner, ok := ix.trace(parent, arg.Expr, depth+1)
-				if !ok {
-					return "", nil, false
-				}
-				if isTraversal(arg.Expr) {
-					inner = append(append([]string(nil), inner...), sub...)
-				}
-				r := ref{name: name, sub: inner}
-				if id := r.name + "." + strings.Join(r.sub, "."); !seen[id] {
-					seen[id] = true
-					refs = append(refs, r)
-				}
-				continue
-			}
-			if id := attr.Name + "." + strings.Join(sub, "."); !seen[id] {
-				seen[id] = true
-				refs = append(refs, ref{name: attr.Name, sub: sub})
-			}
-		case "local":
-			l, ok := m.locals[attr.Name]
-			if !ok {
-				continue
-			}
-			name, sub, ok := ix.trace(key, l.Expr, depth+1)
-			if !ok {
-				continue
-			}
-			if id := name + "." + strings.Join(sub, "."); !seen[id] {
-				seen[id] = true
-				refs = append(refs, ref{name: name, sub: sub})
-			}
-		}
+	f := frame{key: key, insts: mods}
+	bind(&f, b, res.key)
+	c := &chain{ix: ix, vars: vars}
+	e, ok := c.follow(f, expr, nil, "")
+	if !ok || e.kind == "" {
+		return result.ValueSource{}, false
 	}
-	if len(refs) != 1 {
-		return "", nil, false
-	}
-	return refs[0].name, refs[0].sub, true
+	return result.ValueSource{File: ix.rel(e.rng.Filename), Line: e.rng.Start.Line, Kind: e.kind, Via: e.hops}, true
 }
 
 // traversalPath keeps the attribute names and literal keys after a
@@ -209,11 +152,6 @@ func traversalPath(t hcl.Traversal) []string {
 	return out
 }
 
-func isTraversal(e hclsyntax.Expression) bool {
-	_, ok := e.(*hclsyntax.ScopeTraversalExpr)
-	return ok
-}
-
 // splitModule splits "module.a.module.b" into ("module.a", "b").
 func splitModule(key string) (string, string) {
 	i := strings.LastIndex(key, ".module.")
@@ -223,8 +161,10 @@ func splitModule(key string) (string, string) {
 	return key[:i], key[i+len(".module."):]
 }
 
-// Annotate fills File/Line (when empty) and VarFile/VarLine of each finding.
-// The plan, when given, is used to follow module calls the HCL walk missed.
+// Annotate fills File/Line (when empty), VarFile/VarLine (the tfvars line
+// that set the value) and SetAt (where the value was chosen, when that is
+// neither the finding's own line nor simply VarFile) of each finding. The
+// plan, when given, is used to follow module calls the HCL walk missed.
 // Findings whose resource is not in this configuration keep empty
 // locations; unreadable var files only lose the var locations (Terraform
 // has already rejected them when planning).
@@ -241,15 +181,19 @@ func (ix *Index) Annotate(findings []result.Finding, p *tfjson.Plan, varFiles []
 				f.File, f.Line = file, line
 			}
 		}
-		if vars == nil || f.Attribute == "" || f.VarFile != "" {
+		if f.Attribute == "" || f.VarFile != "" || f.SetAt != nil {
 			continue
 		}
-		name, sub, ok := ix.TraceVar(f.Address, f.Attribute)
+		set, ok := ix.Chain(f.Address, f.Attribute, vars)
 		if !ok {
 			continue
 		}
-		if file, line, ok := vars.Locate(name, sub); ok {
-			f.VarFile, f.VarLine = file, line
+		if set.Kind == "tfvars" {
+			f.VarFile, f.VarLine = set.File, set.Line
+			if len(set.Via) == 0 {
+				continue // a root variable's tfvars line: VarFile says it all
+			}
 		}
+		f.SetAt = &set
 	}
 }
