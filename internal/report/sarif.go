@@ -284,17 +284,34 @@ func (s sarifReporter) result(f result.Finding, ruleIdx int) sarifResult {
 		// The annotation goes where the value was chosen: a module's own
 		// line is shared by every instance of the module, the caller's
 		// argument (or the entry, or the tfvars line) is this instance's.
-		loc.PhysicalLocation = physical(set.File, set.Line)
-		if f.File != "" {
-			relate(f.File, f.Line, "resource "+f.Address)
-		}
+		// Code scanning only places files of the repository, so a value
+		// chosen inside an installed module (.terraform/, a default)
+		// annotates the first place of the chain that is in it: the
+		// module call.
+		places := []sarifPlace{{set.File, set.Line, "value set here"}}
 		for _, h := range set.Via {
-			if h.File != set.File || h.Line != set.Line {
-				relate(h.File, h.Line, "passed to "+h.Module)
+			places = append(places, sarifPlace{h.File, h.Line, "passed to " + h.Module})
+		}
+		if f.File != "" {
+			places = append(places, sarifPlace{f.File, f.Line, "resource " + f.Address})
+		}
+		if f.VarFile != "" {
+			places = append(places, sarifPlace{f.VarFile, f.VarLine, "value set here"})
+		}
+		primary := 0
+		for i, p := range places {
+			if !installed(p.file) {
+				primary = i
+				break
 			}
 		}
-		if f.VarFile != "" && (f.VarFile != set.File || f.VarLine != set.Line) {
-			relate(f.VarFile, f.VarLine, "value set here")
+		loc.PhysicalLocation = physical(places[primary].file, places[primary].line)
+		seen := map[string]bool{location(places[primary].file, places[primary].line): true}
+		for _, p := range places {
+			if k := location(p.file, p.line); !seen[k] {
+				seen[k] = true
+				relate(p.file, p.line, p.text)
+			}
 		}
 	case f.File != "":
 		loc.PhysicalLocation = physical(f.File, f.Line)
@@ -336,6 +353,18 @@ func (s sarifReporter) result(f result.Finding, ruleIdx int) sarifResult {
 		}}
 	}
 	return res
+}
+
+type sarifPlace struct {
+	file string
+	line int
+	text string
+}
+
+// installed: a module copy terraform init made, not a file of the
+// repository.
+func installed(file string) bool {
+	return strings.HasPrefix(file, ".terraform/") || strings.Contains(file, "/.terraform/")
 }
 
 func physical(file string, line int) *sarifPhysical {

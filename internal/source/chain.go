@@ -275,11 +275,17 @@ func (c *chain) variable(f frame, name string, path []seg) (*end, bool) {
 		return nil, false
 	}
 	block := pm.calls[call]
+	inst := f.insts[len(f.insts)-1]
 	arg, ok := block.Body.Attributes[name]
 	if !ok {
-		return c.byDefault(f, m, name, path)
+		// The module's default: the hop is the call that leaves the input
+		// unset, where an argument would go.
+		r, ok := c.byDefault(f, m, name, path)
+		if ok {
+			r.hops = append(r.hops, result.Hop{Module: inst.addr, File: c.ix.rel(block.DefRange().Filename), Line: block.DefRange().Start.Line})
+		}
+		return r, ok
 	}
-	inst := f.insts[len(f.insts)-1]
 	pf := frame{key: parent, insts: f.insts[:len(f.insts)-1]}
 	bind(&pf, block, inst.key)
 	r, ok := c.follow(pf, arg.Expr, path, "argument")
