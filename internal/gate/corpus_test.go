@@ -105,4 +105,3 @@ func sourceLine(t *testing.T, repo, file string, line int) string {
 	}
 	return fmt.Sprintf("%s:%d: %s", file, line, strings.TrimSpace(lines[line-1]))
 }
-

@@ -74,7 +74,10 @@ func fixturePlan(t *testing.T, fixture string) *tfjson.Plan {
 // Each case is one value path through a fixture: the finding's own line,
 // and where the value was chosen with the module inputs it crossed.
 func TestChainFixtures(t *testing.T) {
-	type loc struct{ file, text string }
+	type loc struct {
+		file, text string
+		nth        int // the n-th line with text (default the first)
+	}
 	cases := []struct {
 		name, fixture, address, attribute string
 		at                                loc
@@ -86,68 +89,68 @@ func TestChainFixtures(t *testing.T) {
 		{
 			name: "registry module argument, two modules deep", fixture: "registry-modules",
 			address: "module.orders_db.module.db_instance.aws_db_instance.this", attribute: "deletion_protection",
-			at:  loc{".terraform/modules/orders_db/modules/db_instance/main.tf", "deletion_protection     = var.deletion_protection"},
-			set: loc{"main.tf", "deletion_protection = false"}, kind: "argument",
+			at:  loc{file: ".terraform/modules/orders_db/modules/db_instance/main.tf", text: "deletion_protection     = var.deletion_protection"},
+			set: loc{file: "main.tf", text: "deletion_protection = false"}, kind: "argument",
 			via: []string{"module.orders_db", "module.orders_db.module.db_instance"},
 		},
 		{
 			name: "registry module input from a root variable: the tfvars line", fixture: "registry-modules",
 			address: "module.orders_db.module.db_instance.aws_db_instance.this", attribute: "multi_az",
-			at:  loc{".terraform/modules/orders_db/modules/db_instance/main.tf", "multi_az                = var.multi_az"},
-			set: loc{"terraform.tfvars", "multi_az = false"}, kind: "tfvars",
+			at:  loc{file: ".terraform/modules/orders_db/modules/db_instance/main.tf", text: "multi_az                = var.multi_az"},
+			set: loc{file: "terraform.tfvars", text: "multi_az = false"}, kind: "tfvars",
 			via:     []string{"module.orders_db", "module.orders_db.module.db_instance"},
-			varFile: loc{"terraform.tfvars", "multi_az = false"},
+			varFile: loc{file: "terraform.tfvars", text: "multi_az = false"},
 		},
 		{
 			name: "registry module input nobody sets: its default", fixture: "registry-modules",
 			address: "module.orders_db.module.db_instance.aws_db_instance.this", attribute: "storage_encrypted",
-			at:  loc{".terraform/modules/orders_db/modules/db_instance/main.tf", "storage_encrypted       = var.storage_encrypted"},
-			set: loc{".terraform/modules/orders_db/variables.tf", "default     = false"}, kind: "default",
+			at:  loc{file: ".terraform/modules/orders_db/modules/db_instance/main.tf", text: "storage_encrypted       = var.storage_encrypted"},
+			set: loc{file: ".terraform/modules/orders_db/variables.tf", text: "default     = false", nth: 2}, kind: "default",
 			via: []string{"module.orders_db", "module.orders_db.module.db_instance"},
 		},
 		{
 			name: "count over a list of maps in a registry module: the list entry", fixture: "registry-modules",
 			address: "module.web_sg.aws_security_group_rule.ingress_with_cidr_blocks[1]", attribute: "cidr_blocks",
-			at:  loc{".terraform/modules/web_sg/main.tf", "cidr_blocks = split"},
-			set: loc{"main.tf", `cidr_blocks = "0.0.0.0/0"`}, kind: "argument",
+			at:  loc{file: ".terraform/modules/web_sg/main.tf", text: "cidr_blocks = split"},
+			set: loc{file: "main.tf", text: `cidr_blocks = "0.0.0.0/0"`}, kind: "argument",
 			via: []string{"module.web_sg"},
 		},
 		{
 			name: "for_each module over a local map of objects, then a nested module's toset", fixture: "nested-foreach",
 			address:   `module.service["admin"].module.firewall.aws_vpc_security_group_ingress_rule.https["0.0.0.0/0"]`,
 			attribute: "cidr_ipv4",
-			at:        loc{"modules/firewall/main.tf", "cidr_ipv4         = each.value"},
-			set:       loc{"main.tf", `ingress_cidrs = ["10.30.0.0/16", "0.0.0.0/0"]`}, kind: "local",
+			at:        loc{file: "modules/firewall/main.tf", text: "cidr_ipv4         = each.value"},
+			set:       loc{file: "main.tf", text: `ingress_cidrs = ["10.30.0.0/16", "0.0.0.0/0"]`}, kind: "local",
 			via: []string{`module.service["admin"]`, `module.service["admin"].module.firewall`},
 		},
 		{
 			name: "a negated input: the entry that chose it", fixture: "nested-foreach",
 			address: `module.service["admin"].aws_s3_bucket_public_access_block.assets`, attribute: "block_public_acls",
-			at:  loc{"modules/service/main.tf", "block_public_acls       = !var.public_assets"},
-			set: loc{"main.tf", "public_assets = true"}, kind: "local",
+			at:  loc{file: "modules/service/main.tf", text: "block_public_acls       = !var.public_assets"},
+			set: loc{file: "main.tf", text: "public_assets = true"}, kind: "local",
 			via: []string{`module.service["admin"]`},
 		},
 		{
 			name: "literal inside the module: no chain", fixture: "nested-foreach",
 			address: `module.service["api"].aws_s3_bucket_public_access_block.assets`, attribute: "ignore_public_acls",
-			at: loc{"modules/service/main.tf", "ignore_public_acls      = true"},
+			at: loc{file: "modules/service/main.tf", text: "ignore_public_acls      = true"},
 		},
 		{
 			name: "count over a tfvars list of objects: the element", fixture: "count-rules",
 			address: "aws_security_group_rule.app_ingress[1]", attribute: "cidr_blocks",
-			at:      loc{"main.tf", "cidr_blocks       = var.app_rules[count.index].cidrs"},
-			varFile: loc{"terraform.tfvars", `cidrs = ["0.0.0.0/0"]`},
+			at:      loc{file: "main.tf", text: "cidr_blocks       = var.app_rules[count.index].cidrs"},
+			varFile: loc{file: "terraform.tfvars", text: `cidrs = ["0.0.0.0/0"]`},
 		},
 		{
 			name: "for_each over a local map: the entry", fixture: "count-rules",
 			address: `aws_ecr_repository.images["legacy"]`, attribute: "image_scanning_configuration.scan_on_push",
-			at:  loc{"main.tf", "scan_on_push = each.value.scan"},
-			set: loc{"main.tf", "scan = false"}, kind: "local",
+			at:  loc{file: "main.tf", text: "scan_on_push = each.value.scan"},
+			set: loc{file: "main.tf", text: "scan = false"}, kind: "local",
 		},
 		{
 			name: "inline ingress block", fixture: "count-rules",
 			address: "aws_security_group.bastion", attribute: "ingress",
-			at: loc{"main.tf", "ingress {"},
+			at: loc{file: "main.tf", text: "ingress {"},
 		},
 	}
 	for _, c := range cases {
@@ -178,7 +181,7 @@ func TestChainFixtures(t *testing.T) {
 			if want.file == "" {
 				want = c.varFile
 			}
-			if wl := fixtureLine(t, c.fixture, want.file, want.text, 1); !ok || set.File != want.file || set.Line != wl {
+			if wl := fixtureLine(t, c.fixture, want.file, want.text, max(want.nth, 1)); !ok || set.File != want.file || set.Line != wl {
 				t.Fatalf("set at %s:%d (ok %v), want %s:%d", set.File, set.Line, ok, want.file, wl)
 			}
 			if c.kind != "" && set.Kind != c.kind {

@@ -136,10 +136,14 @@ func (ix *Index) moduleDir(key, callerDir, src string) (string, string) {
 	if m, ok := ix.modules[""]; ok {
 		root = m.dir
 	}
-	if len(ix.installed) == 0 {
-		return "", fmt.Sprintf("not installed (no %s; run terraform init in %s)", ix.rel(filepath.Join(root, manifestPath)), ix.rel(root))
+	in := ix.rel(root) + "/"
+	if in == "./" || in == "" {
+		in = "./"
 	}
-	return "", fmt.Sprintf("not installed (not in %s; run terraform init in %s)", ix.rel(filepath.Join(root, manifestPath)), ix.rel(root))
+	if len(ix.installed) == 0 {
+		return "", fmt.Sprintf("not installed (no %s; run terraform init in %s)", ix.rel(filepath.Join(root, manifestPath)), in)
+	}
+	return "", fmt.Sprintf("not installed (not in %s; run terraform init in %s)", ix.rel(filepath.Join(root, manifestPath)), in)
 }
 
 // FollowPlan loads local modules named in the plan's configuration section
