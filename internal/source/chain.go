@@ -262,10 +262,11 @@ func (c *chain) variable(f frame, name string, path []seg) (*end, bool) {
 		return nil, false
 	}
 	if f.key == "" {
-		if c.vars != nil {
-			if a, ok := c.vars.assign[name]; ok {
-				return c.follow(frame{}, a.Expr, path, "tfvars")
-			}
+		if a, ok := c.vars.assignment(name); ok {
+			return c.follow(frame{}, a.Expr, path, "tfvars")
+		}
+		if d := m.variables[name]; d != nil && d.Body.Attributes["default"] != nil && !c.vars.agrees(name, d.Body.Attributes["default"].Expr) {
+			return nil, false // set outside any file: -var or TF_VAR_
 		}
 		return c.byDefault(f, m, name, path)
 	}

@@ -3,13 +3,10 @@ package source
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
@@ -151,37 +148,19 @@ func rootDeclarations(p *tfjson.Plan) map[string]bool {
 }
 
 // declarations lists the resources, data sources and module calls of the
-// .tf files in dir (top-level blocks only; files that do not parse are
-// left out — discovery is a guess, Load reports real errors).
+// .tf files in dir. A directory that does not parse declares nothing:
+// Terraform could not have planned it.
 func declarations(dir string) map[string]bool {
-	entries, err := os.ReadDir(dir)
+	m, err := parseModule(dir)
 	if err != nil {
 		return nil
 	}
-	out := map[string]bool{}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		p := filepath.Join(dir, e.Name())
-		src, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
-		if diags.HasErrors() {
-			continue
-		}
-		for _, b := range f.Body.(*hclsyntax.Body).Blocks {
-			switch {
-			case b.Type == "resource" && len(b.Labels) == 2:
-				out[b.Labels[0]+"."+b.Labels[1]] = true
-			case b.Type == "data" && len(b.Labels) == 2:
-				out["data."+b.Labels[0]+"."+b.Labels[1]] = true
-			case b.Type == "module" && len(b.Labels) == 1:
-				out["module."+b.Labels[0]] = true
-			}
-		}
+	out := make(map[string]bool, len(m.resources)+len(m.calls))
+	for k := range m.resources {
+		out[k] = true
+	}
+	for k := range m.calls {
+		out["module."+k] = true
 	}
 	return out
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/saprism/tfgate/internal/result"
 )
 
 // The repositories under test/fixtures are written in the styles of
@@ -281,5 +283,39 @@ func TestDiscover(t *testing.T) {
 	d = Discover(t.TempDir(), p)
 	if d.Dir != "" || !strings.Contains(d.Reason, "no directory") {
 		t.Errorf("empty repo: %q (%s)", d.Dir, d.Reason)
+	}
+}
+
+// Trap: the plan was made with -var-file=env/prod.tfvars while an older
+// terraform.tfvars sets the same variable differently. The tfvars line must
+// be the one whose value the plan holds, not the auto-loaded file's.
+func TestVarFileByPlanValue(t *testing.T) {
+	repo := t.TempDir()
+	copyTree(t, filepath.Join(fixtures, "count-rules"), repo)
+	if err := os.MkdirAll(filepath.Join(repo, "env"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(repo, "terraform.tfvars"), filepath.Join(repo, "env", "prod.tfvars")); err != nil {
+		t.Fatal(err)
+	}
+	stale := "app_rules = [\n  {\n    port  = 8080\n    cidrs = [\"10.0.0.0/8\"]\n  },\n  {\n    port  = 9090\n    cidrs = [\"10.1.0.0/16\"]\n  },\n]\n"
+	if err := os.WriteFile(filepath.Join(repo, "terraform.tfvars"), []byte(stale), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Load(repo, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []result.Finding{{RuleID: "NET-001", Address: "aws_security_group_rule.app_ingress[1]", Attribute: "cidr_blocks"}}
+	ix.Annotate(fs, fixturePlan(t, "count-rules"), nil)
+	want := fixtureLine(t, "count-rules", "terraform.tfvars", `cidrs = ["0.0.0.0/0"]`, 1)
+	if fs[0].VarFile != "env/prod.tfvars" || fs[0].VarLine != want {
+		t.Errorf("var location %s:%d, want env/prod.tfvars:%d", fs[0].VarFile, fs[0].VarLine, want)
+	}
+	// Without the plan's values the auto-loaded file is all there is.
+	fs = []result.Finding{{RuleID: "NET-001", Address: "aws_security_group_rule.app_ingress[1]", Attribute: "cidr_blocks"}}
+	ix.Annotate(fs, nil, nil)
+	if fs[0].VarFile != "terraform.tfvars" {
+		t.Errorf("without a plan: var file %q, want terraform.tfvars", fs[0].VarFile)
 	}
 }

@@ -1,7 +1,9 @@
 package source
 
 import (
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,19 +13,23 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/saprism/tfgate/internal/result"
 )
-
-// maxTrace bounds the local/module-input chain followed from an attribute
-// back to a root variable.
-const maxTrace = 32
 
 // Vars are the tfvars assignments Terraform would use, in its precedence
 // order: later files win.
 type Vars struct {
 	ix     *Index
 	assign map[string]*hclsyntax.Attribute
+	loaded map[string]bool // files read, absolute
+	// planned are the root variables' values in the plan, when known: an
+	// assignment that disagrees was overridden (-var, TF_VAR_, a var file
+	// not given to tfgate) and is not where the value came from.
+	planned map[string]any
+	others  []map[string]*hclsyntax.Attribute // the other .tfvars files, read on demand
+	scanned bool
 }
 
 // LoadVars parses the var files Terraform reads for a plan: terraform.tfvars
@@ -31,7 +37,7 @@ type Vars struct {
 // (relative to the repository root, or absolute). A missing auto-loaded file
 // is fine; a missing or malformed explicit file is an error naming it.
 func (ix *Index) LoadVars(varFiles []string) (*Vars, error) {
-	v := &Vars{ix: ix, assign: map[string]*hclsyntax.Attribute{}}
+	v := &Vars{ix: ix, assign: map[string]*hclsyntax.Attribute{}, loaded: map[string]bool{}}
 	var files []string
 	if root, ok := ix.modules[""]; ok {
 		if _, err := os.Stat(filepath.Join(root.dir, "terraform.tfvars")); err == nil {
@@ -77,8 +83,161 @@ func (ix *Index) LoadVars(varFiles []string) (*Vars, error) {
 		for name, a := range body.Attributes {
 			v.assign[name] = a
 		}
+		v.loaded[f] = true
 	}
 	return v, nil
+}
+
+// Planned records the plan's values of the root variables (see Vars.planned).
+func (v *Vars) Planned(p *tfjson.Plan) {
+	if v == nil || p == nil || p.Variables == nil {
+		return
+	}
+	v.planned = map[string]any{}
+	for name, pv := range p.Variables {
+		if pv != nil {
+			v.planned[name] = pv.Value
+		}
+	}
+}
+
+// agrees reports whether expr (a tfvars value or a default) can be the
+// plan's value of root variable name: true when either is unknown.
+func (v *Vars) agrees(name string, expr hclsyntax.Expression) bool {
+	if v == nil || v.planned == nil {
+		return true
+	}
+	want, ok := v.planned[name]
+	if !ok || len(expr.Variables()) > 0 {
+		return true
+	}
+	val, diags := expr.Value(nil)
+	if diags.HasErrors() || !val.IsWhollyKnown() {
+		return true
+	}
+	data, err := ctyjson.Marshal(val, val.Type())
+	if err != nil {
+		return true
+	}
+	var got any
+	if json.Unmarshal(data, &got) != nil {
+		return true
+	}
+	return looseEqual(got, want)
+}
+
+// looseEqual compares a literal with the plan's value after Terraform's
+// type conversion: numbers and strings by their text, and an attribute the
+// literal leaves out equals the null the conversion adds.
+func looseEqual(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, xv := range x {
+			if !looseEqual(xv, y[k]) {
+				return false
+			}
+		}
+		for k, yv := range y {
+			if _, ok := x[k]; !ok && yv != nil {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !looseEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case nil:
+		return b == nil
+	}
+	if b == nil {
+		return false
+	}
+	switch b.(type) {
+	case map[string]any, []any:
+		return false
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// assignment is the tfvars assignment the plan's value of root variable
+// name came from: the loaded files' when it agrees with the plan, else the
+// one other .tfvars file under the configuration that does (a file the
+// plan used but tfgate was not given). ok is false when none or several do.
+func (v *Vars) assignment(name string) (*hclsyntax.Attribute, bool) {
+	if v == nil {
+		return nil, false
+	}
+	if a, ok := v.assign[name]; ok && v.agrees(name, a.Expr) {
+		return a, true
+	}
+	if v.planned == nil {
+		return nil, false
+	}
+	if _, ok := v.planned[name]; !ok {
+		return nil, false
+	}
+	v.scan()
+	var found *hclsyntax.Attribute
+	for _, other := range v.others {
+		a, ok := other[name]
+		if !ok || !v.agrees(name, a.Expr) {
+			continue
+		}
+		if found != nil {
+			return nil, false // two files agree: no telling which was used
+		}
+		found = a
+	}
+	return found, found != nil
+}
+
+// scan reads the .tfvars files under the root module's directory that were
+// not loaded (env/prod.tfvars and the like). Unparsable ones are skipped.
+func (v *Vars) scan() {
+	if v.scanned {
+		return
+	}
+	v.scanned = true
+	root, ok := v.ix.modules[""]
+	if !ok {
+		return
+	}
+	filepath.WalkDir(root.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != root.dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".tfvars") || v.loaded[p] {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
+		if diags.HasErrors() {
+			return nil
+		}
+		v.others = append(v.others, f.Body.(*hclsyntax.Body).Attributes)
+		return nil
+	})
 }
 
 // Locate returns the file and line of the assignment of root variable name,
@@ -174,6 +333,7 @@ func (ix *Index) Annotate(findings []result.Finding, p *tfjson.Plan, varFiles []
 	if err != nil {
 		vars = nil
 	}
+	vars.Planned(p)
 	for i := range findings {
 		f := &findings[i]
 		if f.File == "" {
