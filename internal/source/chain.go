@@ -61,6 +61,9 @@ type end struct {
 	lit  hclsyntax.Expression // the literal expression found
 	kind string               // "" while still in the resource's own expression
 	hops []result.Hop
+	// missing: the path named a member the literal does not have (an
+	// optional attribute left out); the end is the literal that lacks it.
+	missing bool
 }
 
 type chain struct {
@@ -110,7 +113,9 @@ func (c *chain) follow(f frame, e hclsyntax.Expression, path []seg, kind string)
 			}
 		}
 		// An optional attribute left out: the object that left it out.
-		return at(x, x.Range())
+		r, _ := at(x, x.Range())
+		r.missing = true
+		return r, true
 	case *hclsyntax.TupleConsExpr:
 		if len(path) == 0 {
 			return at(x, x.Range())
@@ -127,7 +132,9 @@ func (c *chain) follow(f frame, e hclsyntax.Expression, path []seg, kind string)
 			}
 		}
 		if i < 0 || i >= len(x.Exprs) {
-			return at(x, x.Range())
+			r, _ := at(x, x.Range())
+			r.missing = true
+			return r, true
 		}
 		if r, ok := c.follow(f, x.Exprs[i], path[1:], kind); ok {
 			return r, true
@@ -358,7 +365,7 @@ func (c *chain) function(f frame, x *hclsyntax.FunctionCallExpr, path []seg, kin
 		if !ok {
 			return nil, false, false
 		}
-		if r, ok := c.follow(f, args[0], append([]seg{{key: k}}, path...), kind); ok {
+		if r, ok := c.follow(f, args[0], append([]seg{{key: k}}, path...), kind); ok && !r.missing {
 			return r, true, true
 		}
 		if len(args) == 3 {
@@ -370,7 +377,7 @@ func (c *chain) function(f frame, x *hclsyntax.FunctionCallExpr, path []seg, kin
 		// try(x.a, default): the first one that resolves is the one
 		// Terraform used when x.a exists.
 		for _, a := range args {
-			if r, ok := c.follow(f, a, path, kind); ok {
+			if r, ok := c.follow(f, a, path, kind); ok && !r.missing {
 				return r, true, true
 			}
 		}
