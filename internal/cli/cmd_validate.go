@@ -89,6 +89,9 @@ func (a *App) validate(ctx context.Context, pluginFlag string) error {
 	if err != nil {
 		return failf("%v", err)
 	}
+	for _, w := range ix.Warnings() {
+		a.infof("source: warning: %s", w)
+	}
 	for _, p := range ix.Validate() {
 		fmt.Fprintf(a.Stdout, "%s\n", p.String())
 		problems++
