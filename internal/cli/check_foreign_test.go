@@ -112,3 +112,55 @@ func TestCheckSARIFFallback(t *testing.T) {
 		}
 	}
 }
+
+// Trap: a local module directory named in the HCL but missing ended the
+// run with exit 2 and no report. Now: the report, the verdict, and one
+// warning naming the module.
+func TestCheckMissingModule(t *testing.T) {
+	repo := t.TempDir()
+	src, _ := filepath.Abs("../../test/fixtures/nested-foreach")
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(repo, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(repo, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(repo, "modules", "firewall")); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, repo, nil, "check", "plan.json", "--output", "json")
+	if code != ExitDenied {
+		t.Fatalf("exit %d, want %d (a report and the verdict)\n%s", code, ExitDenied, stderr)
+	}
+	if n := strings.Count(stderr, "source: warning: module.service.module.firewall"); n != 1 {
+		t.Errorf("want one warning naming module.service.module.firewall, stderr:\n%s", stderr)
+	}
+	var res result.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	located := 0
+	for _, f := range res.Findings {
+		inMissing := strings.Contains(f.Address, ".module.firewall.")
+		if inMissing && f.File != "" {
+			t.Errorf("%s located in a missing module at %s:%d", f.Address, f.File, f.Line)
+		}
+		if !inMissing && f.File != "" {
+			located++
+		}
+	}
+	if located == 0 {
+		t.Error("the findings outside the missing module lost their locations too")
+	}
+}
