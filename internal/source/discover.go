@@ -101,7 +101,7 @@ func Discover(root string, p *tfjson.Plan) Discovery {
 	if best.match*2 < len(want) {
 		return Discovery{Reason: fmt.Sprintf("no directory under %s declares the plan's root module (closest: %s with %d of %d resources and module calls)", root, rel(best.dir), best.match, len(want))}
 	}
-	why := fmt.Sprintf("declares all %d of the plan's root resources and module calls", len(want))
+	why := fmt.Sprintf("declares all the plan's root resources and module calls (%d)", len(want))
 	if best.match < len(want) {
 		why = fmt.Sprintf("declares %d of the plan's %d root resources and module calls, the most of any directory", best.match, len(want))
 	}
