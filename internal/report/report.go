@@ -270,6 +270,9 @@ func location(file string, line int) string {
 // module.a → module.a.module.b" from SetAt, else the tfvars line; "" when
 // neither is known.
 func valueSet(f result.Finding, code func(string) string) string {
+	if v := f.SetAt; v != nil && v.File != "" && v.Kind == "module" && len(v.Via) > 0 {
+		return "chosen inside " + code(v.Via[0].Module) + ", called at " + code(location(v.File, v.Line))
+	}
 	if v := f.SetAt; v != nil && v.File != "" {
 		s := "set at " + code(location(v.File, v.Line))
 		if v.Kind == "default" {

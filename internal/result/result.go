@@ -79,8 +79,9 @@ type ValueSource struct {
 	File string `json:"file"` // relative to the repository root
 	Line int    `json:"line"`
 	// Kind of place: "argument" (a module call's argument), "tfvars",
-	// "default" (a variable's default: nobody set it), "local", or "entry"
-	// (an element of a literal for_each map or count list).
+	// "default" (a variable's default: nobody set it), "local", "entry"
+	// (an element of a literal for_each map or count list), or "module"
+	// (written inside an installed module: File:Line is the module call).
 	Kind string `json:"kind"`
 	// Via lists the module inputs the value passed through, from where it
 	// was set to the resource's module, each with the argument's line.

@@ -319,3 +319,35 @@ func TestVarFileByPlanValue(t *testing.T) {
 		t.Errorf("without a plan: var file %q, want terraform.tfvars", fs[0].VarFile)
 	}
 }
+
+// A value written inside a registry module was chosen by calling that
+// module: the finding also points at the call, the repository's own line.
+func TestInstalledModuleCall(t *testing.T) {
+	ix, err := Load(filepath.Join(fixtures, "registry-modules"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []result.Finding{
+		{RuleID: "RDS-006", Address: "module.orders_db.module.db_instance.aws_db_instance.this", Attribute: "skip_final_snapshot"},
+		{RuleID: "X", Address: "module.web_sg.aws_security_group.this"},
+	}
+	ix.Annotate(fs, nil, nil)
+	for i, addr := range []string{"module.orders_db", "module.web_sg"} {
+		want := fixtureLine(t, "registry-modules", "main.tf", `module "`+strings.TrimPrefix(addr, "module.")+`" {`, 1)
+		s := fs[i].SetAt
+		if s == nil || s.Kind != "module" || s.File != "main.tf" || s.Line != want || len(s.Via) != 1 || s.Via[0].Module != addr {
+			t.Errorf("%s: set at %+v, want the call of %s at main.tf:%d", fs[i].Address, s, addr, want)
+		}
+	}
+	// A local module's own literal stays at its line: that file is in the
+	// repository.
+	ix, err = Load(filepath.Join(fixtures, "nested-foreach"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs = []result.Finding{{Address: `module.service["api"].aws_s3_bucket_public_access_block.assets`, Attribute: "ignore_public_acls"}}
+	ix.Annotate(fs, nil, nil)
+	if fs[0].SetAt != nil {
+		t.Errorf("local module literal: set at %+v, want none", fs[0].SetAt)
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/saprism/tfgate/internal/result"
 )
 
 // maxModuleDepth bounds module recursion: a module tree deeper than this is
@@ -284,6 +286,30 @@ func (ix *Index) Files() []string {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+// installedCall is the call of the outermost module on address's path that
+// terraform init installed (under .terraform/), when the resource lives in
+// one: the module call block's line in its caller.
+func (ix *Index) installedCall(address string) (result.Hop, bool) {
+	mods, _, ok := parseInstances(address)
+	if !ok {
+		return result.Hop{}, false
+	}
+	key := ""
+	for _, m := range mods {
+		parent := key
+		key = joinModule(key, m.name)
+		mod, pm := ix.modules[key], ix.modules[parent]
+		if mod == nil || pm == nil || pm.calls[m.name] == nil {
+			return result.Hop{}, false
+		}
+		if rel := ix.rel(mod.dir); strings.HasPrefix(rel, ".terraform/") || strings.Contains(rel, "/.terraform/") {
+			b := pm.calls[m.name]
+			return result.Hop{Module: m.addr, File: ix.rel(b.DefRange().Filename), Line: b.DefRange().Start.Line}, true
+		}
+	}
+	return result.Hop{}, false
 }
 
 // RootFile is the root module's main.tf, else its first .tf file, relative

@@ -341,11 +341,17 @@ func (ix *Index) Annotate(findings []result.Finding, p *tfjson.Plan, varFiles []
 				f.File, f.Line = file, line
 			}
 		}
-		if f.Attribute == "" || f.VarFile != "" || f.SetAt != nil {
+		if f.VarFile != "" || f.SetAt != nil {
 			continue
 		}
 		set, ok := ix.Chain(f.Address, f.Attribute, vars)
 		if !ok {
+			// A value written inside an installed module (registry, git)
+			// was chosen by calling that module: point at the call, the
+			// one place of the repository a reader can change.
+			if call, ok := ix.installedCall(f.Address); ok {
+				f.SetAt = &result.ValueSource{File: call.File, Line: call.Line, Kind: "module", Via: []result.Hop{call}}
+			}
 			continue
 		}
 		if set.Kind == "tfvars" {
