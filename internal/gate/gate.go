@@ -260,7 +260,11 @@ func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 		if err != nil {
 			return "", "", "", false
 		}
-		d := source.Discover(absRoot, p.Raw)
+		prefer := ""
+		if o.Config != nil {
+			prefer = filepath.Join(absRoot, o.Config.TerraformDir)
+		}
+		d := source.Discover(absRoot, p.Raw, prefer)
 		if d.Dir == "" {
 			return "", "", "source: findings have no file:line: " + d.Reason, false
 		}

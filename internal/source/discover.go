@@ -25,10 +25,11 @@ type Discovery struct {
 // Discover finds the directory under root whose .tf files declare the
 // plan's root-module resources and module calls (what the plan's
 // configuration section lists). The directory declaring the most of them
-// wins; ties go to the one declaring the fewest others, then to the
-// shallowest. A directory declaring less than half of them is not taken:
-// locations from an unrelated configuration would be wrong.
-func Discover(root string, p *tfjson.Plan) Discovery {
+// wins; ties go to prefer (the conventional directory, e.g. terraform/),
+// then to the one declaring the fewest others, then to the shallowest. A
+// directory declaring less than half of them is not taken: locations from
+// an unrelated configuration would be wrong.
+func Discover(root string, p *tfjson.Plan, prefer string) Discovery {
 	want := rootDeclarations(p)
 	if len(want) == 0 {
 		return Discovery{Reason: "the plan's root module declares no resources or module calls"}
@@ -37,6 +38,7 @@ func Discover(root string, p *tfjson.Plan) Discovery {
 		dir          string
 		match, extra int
 		depth        int
+		preferred    bool
 	}
 	var cands []cand
 	seen := 0
@@ -58,7 +60,7 @@ func Discover(root string, p *tfjson.Plan) Discovery {
 		if len(decl) == 0 {
 			return nil
 		}
-		c := cand{dir: path, depth: strings.Count(filepath.ToSlash(path), "/")}
+		c := cand{dir: path, depth: strings.Count(filepath.ToSlash(path), "/"), preferred: prefer != "" && filepath.Clean(prefer) == path}
 		for k := range decl {
 			if want[k] {
 				c.match++
@@ -89,6 +91,9 @@ func Discover(root string, p *tfjson.Plan) Discovery {
 		if a.match != b.match {
 			return a.match > b.match
 		}
+		if a.preferred != b.preferred {
+			return a.preferred
+		}
 		if a.extra != b.extra {
 			return a.extra < b.extra
 		}
@@ -105,15 +110,16 @@ func Discover(root string, p *tfjson.Plan) Discovery {
 	if best.match < len(want) {
 		why = fmt.Sprintf("declares %d of the plan's %d root resources and module calls, the most of any directory", best.match, len(want))
 	}
-	if len(cands) > 1 && cands[1].match == best.match && cands[1].extra == best.extra {
-		why += fmt.Sprintf("; %s matches as well (pass --config-dir to choose)", rel(cands[1].dir))
+	if len(cands) > 1 && cands[1].match == best.match {
+		why += fmt.Sprintf("; %s declares them too (pass --config-dir to choose)", rel(cands[1].dir))
 	}
 	return Discovery{Dir: best.dir, Reason: why}
 }
 
 // rootDeclarations is what the plan's root module declares: "type.name",
-// "data.type.name" and "module.name". Without a configuration section
-// (hand-made plans) it is taken from the resource addresses.
+// "data.type.name" and "module.name". Without a configuration section, or
+// with an empty one (hand-made plans), it is taken from the resource
+// addresses.
 func rootDeclarations(p *tfjson.Plan) map[string]bool {
 	out := map[string]bool{}
 	if p == nil {
@@ -128,7 +134,9 @@ func rootDeclarations(p *tfjson.Plan) map[string]bool {
 		for name := range p.Config.RootModule.ModuleCalls {
 			out["module."+name] = true
 		}
-		return out
+		if len(out) > 0 {
+			return out
+		}
 	}
 	for _, rc := range p.ResourceChanges {
 		if rc == nil {
