@@ -269,8 +269,12 @@ func (c *chain) variable(f frame, name string, path []seg) (*end, bool) {
 		return nil, false
 	}
 	if f.key == "" {
-		if a, ok := c.vars.assignment(name); ok {
+		a, ok, assigned := c.vars.assignment(name)
+		if ok {
 			return c.follow(frame{}, a.Expr, path, "tfvars")
+		}
+		if assigned {
+			return nil, false // -var, TF_VAR_, or one of several var files
 		}
 		if d := m.variables[name]; d != nil && d.Body.Attributes["default"] != nil && !c.vars.agrees(name, d.Body.Attributes["default"].Expr) {
 			return nil, false // set outside any file: -var or TF_VAR_

@@ -319,6 +319,14 @@ func TestVarFileByPlanValue(t *testing.T) {
 	if fs[0].VarFile != "env/prod.tfvars" || fs[0].VarLine != want {
 		t.Errorf("var location %s:%d, want env/prod.tfvars:%d", fs[0].VarFile, fs[0].VarLine, want)
 	}
+	// Set by -var (a value no file holds): no tfvars line is claimed.
+	p := fixturePlan(t, "count-rules")
+	p.Variables["app_rules"].Value = []any{map[string]any{"port": 1, "cidrs": []any{"0.0.0.0/0"}}, map[string]any{"port": 2, "cidrs": []any{"0.0.0.0/0"}}}
+	fs = []result.Finding{{RuleID: "NET-001", Address: "aws_security_group_rule.app_ingress[1]", Attribute: "cidr_blocks"}}
+	ix.Annotate(fs, p, nil)
+	if fs[0].VarFile != "" || fs[0].SetAt != nil {
+		t.Errorf("-var value: var %s:%d set %+v, want none", fs[0].VarFile, fs[0].VarLine, fs[0].SetAt)
+	}
 	// Without the plan's values the auto-loaded file is all there is.
 	fs = []result.Finding{{RuleID: "NET-001", Address: "aws_security_group_rule.app_ingress[1]", Attribute: "cidr_blocks"}}
 	ix.Annotate(fs, nil, nil)

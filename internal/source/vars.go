@@ -174,19 +174,23 @@ func looseEqual(a, b any) bool {
 // assignment is the tfvars assignment the plan's value of root variable
 // name came from: the loaded files' when it agrees with the plan, else the
 // one other .tfvars file under the configuration that does (a file the
-// plan used but tfgate was not given). ok is false when none or several do.
-func (v *Vars) assignment(name string) (*hclsyntax.Attribute, bool) {
+// plan used but tfgate was not given). ok is false when none or several do;
+// assigned then says whether the value came from outside the defaults (a
+// loaded file sets another value, or several other files hold this one):
+// the variable's default is then not where it came from either.
+func (v *Vars) assignment(name string) (a *hclsyntax.Attribute, ok, assigned bool) {
 	if v == nil {
-		return nil, false
+		return nil, false, false
 	}
-	if a, ok := v.assign[name]; ok && v.agrees(name, a.Expr) {
-		return a, true
+	loaded, isLoaded := v.assign[name]
+	if isLoaded && v.agrees(name, loaded.Expr) {
+		return loaded, true, true
 	}
 	if v.planned == nil {
-		return nil, false
+		return nil, false, isLoaded
 	}
 	if _, ok := v.planned[name]; !ok {
-		return nil, false
+		return nil, false, isLoaded
 	}
 	v.scan()
 	var found *hclsyntax.Attribute
@@ -196,11 +200,11 @@ func (v *Vars) assignment(name string) (*hclsyntax.Attribute, bool) {
 			continue
 		}
 		if found != nil {
-			return nil, false // two files agree: no telling which was used
+			return nil, false, true // two files agree: no telling which was used
 		}
 		found = a
 	}
-	return found, found != nil
+	return found, found != nil, isLoaded
 }
 
 // scan reads the .tfvars files under the root module's directory that were
