@@ -16,7 +16,6 @@ import (
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
-	"github.com/saprism/tfgate/internal/source"
 )
 
 // Version is the tfgate version recorded in results when Options.ToolVersion
@@ -264,11 +263,11 @@ func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 		if o.Config != nil {
 			prefer = filepath.Join(absRoot, o.Config.TerraformDir)
 		}
-		d := source.Discover(absRoot, p.Raw, prefer)
-		if d.Dir == "" {
-			return "", "", "source: findings have no file:line: " + d.Reason, false
+		found, why := discover(absRoot, p, prefer)
+		if found == "" {
+			return "", "", "source: findings have no file:line: " + why, false
 		}
-		dir, from = d.Dir, "found: "+d.Reason
+		dir, from = found, "found: "+why
 	default:
 		return "", "", "", false
 	}

@@ -24,6 +24,12 @@ func applyExceptions(f []result.Finding, ex []config.Exception, now time.Time) (
 	return policy.ApplyExceptions(f, ex, now)
 }
 
+// discover finds the configuration a plan was made from under root.
+func discover(root string, p *plan.Plan, prefer string) (dir, why string) {
+	d := source.Discover(root, p.Raw, prefer)
+	return d.Dir, d.Reason
+}
+
 // sourced is what source mapping reports back to the run.
 type sourced struct {
 	notes []string
