@@ -124,29 +124,6 @@ func (ix *Index) find(address, attribute string) (string, hcl.Range, bool) {
 	return key, rng, true
 }
 
-// attributeExpr returns the module key and the expression set for attribute
-// in the resource at address, when the block sets it.
-func (ix *Index) attributeExpr(address, attribute string) (string, hclsyntax.Expression, bool) {
-	a, err := ParseAddress(address)
-	if err != nil {
-		return "", nil, false
-	}
-	key := ""
-	for _, m := range a.Modules {
-		key = joinModule(key, m)
-	}
-	m, ok := ix.modules[key]
-	if !ok {
-		return "", nil, false
-	}
-	b, ok := m.resources[a.Resource]
-	if !ok {
-		return "", nil, false
-	}
-	_, expr := locateIn(b, attributePath(attribute))
-	return key, expr, expr != nil
-}
-
 // attributePath splits `a.b[0].c`, `a.0.b` or `tags["Cost.Center"]` into
 // segments; a numeric segment selects the n-th nested block of the preceding
 // type. Quoted keys may contain dots.

@@ -79,14 +79,6 @@ func Load(repoRoot, tfDir string) (*Index, error) {
 // Warnings are the modules that could not be read, one line each.
 func (ix *Index) Warnings() []string { return append([]string(nil), ix.warnings...) }
 
-// Dir is the root module's directory, relative to the repository root.
-func (ix *Index) Dir() string {
-	if m, ok := ix.modules[""]; ok {
-		return ix.rel(m.dir)
-	}
-	return ""
-}
-
 func (ix *Index) load(path, dir string, depth int) error {
 	if depth > maxModuleDepth {
 		return fmt.Errorf("%s: module nesting deeper than %d (a module source cycle?)", ix.rel(dir), maxModuleDepth)

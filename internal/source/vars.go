@@ -244,17 +244,6 @@ func (v *Vars) scan() {
 	})
 }
 
-// Locate returns the file and line of the assignment of root variable name,
-// descending into an object value along sub (e.g. var.db.multi_az).
-func (v *Vars) Locate(name string, sub []string) (string, int, bool) {
-	a, ok := v.assign[name]
-	if !ok {
-		return "", 0, false
-	}
-	rng, _ := attributeRange(a.SrcRange, a.Expr, sub)
-	return v.ix.rel(rng.Filename), rng.Start.Line, true
-}
-
 // Chain follows the expression set for attribute in the resource at address
 // back to the place its value was chosen (see chain.go). vars may be nil
 // (no tfvars known). ok is false when the attribute is not set in the
