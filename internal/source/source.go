@@ -1,8 +1,12 @@
 // Package source maps plan findings back to the Terraform configuration: a
 // resource address (with module path and count/for_each index) to the file
-// and line of its block, an attribute name to the attribute's own line, and a
-// variable-driven value to the tfvars line that set it. Plans carry no source
-// positions, so this is done by parsing the configuration with hcl/v2.
+// and line of its block, an attribute name to the attribute's own line, and
+// the attribute's value back to where it was chosen — through module
+// arguments (local modules, and registry or git modules installed by
+// terraform init), locals, for_each/count entries, root variables and their
+// tfvars line. Plans carry no source positions, so this is done by parsing
+// the configuration with hcl/v2. Discover finds the configuration a plan was
+// made from when nobody says.
 package source
 
 import (
