@@ -21,7 +21,7 @@ func TestCheckForeignRepo(t *testing.T) {
 	for _, p := range plans {
 		repo, _ := filepath.Abs(filepath.Dir(p))
 		t.Run(filepath.Base(repo), func(t *testing.T) {
-			code, stdout, stderr := run(t, repo, nil, "check", "plan.json", "--output", "json")
+			code, stdout, stderr := tfgate(t, repo, nil, "check", "plan.json", "--output", "json")
 			if code != ExitDenied {
 				t.Fatalf("exit %d, want %d\n%s", code, ExitDenied, stderr)
 			}
@@ -46,11 +46,11 @@ func TestCheckForeignRepo(t *testing.T) {
 
 func TestCheckConfigDir(t *testing.T) {
 	repo, _ := filepath.Abs("../../test/fixtures/count-rules")
-	code, _, stderr := run(t, repo, nil, "check", "plan.json", "--config-dir", "no/such/dir")
+	code, _, stderr := tfgate(t, repo, nil, "check", "plan.json", "--config-dir", "no/such/dir")
 	if code != ExitError || !strings.Contains(stderr, "--config-dir") {
 		t.Errorf("exit %d, stderr %q: want 2 naming --config-dir", code, stderr)
 	}
-	code, _, stderr = run(t, repo, nil, "check", "plan.json", "--config-dir", repo)
+	code, _, stderr = tfgate(t, repo, nil, "check", "plan.json", "--config-dir", repo)
 	if code != ExitDenied || !strings.Contains(stderr, "(--config-dir)") {
 		t.Errorf("exit %d, stderr %q: want the flag's dir used", code, stderr)
 	}
@@ -64,7 +64,7 @@ func TestCheckForeignBinaryPlan(t *testing.T) {
 	if err := os.WriteFile(plan, []byte("PK\x03\x04 not really a zip"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := run(t, root, nil, "check", plan)
+	code, _, stderr := tfgate(t, root, nil, "check", plan)
 	if code != ExitError || !strings.Contains(stderr, "terraform show -json") || strings.Contains(stderr, "tfgate init") {
 		t.Errorf("exit %d, stderr %q: want 2 and the terraform show -json instruction", code, stderr)
 	}
@@ -73,7 +73,7 @@ func TestCheckForeignBinaryPlan(t *testing.T) {
 // Trap: SARIF results without a location pointed at the plan's absolute
 // path. They now use a path relative to the repository root.
 func TestCheckSARIFFallback(t *testing.T) {
-	root := fakeRepo(t, "")
+	root := t.TempDir() // no configuration at all
 	data, err := os.ReadFile(testdata(t, "rds_unprotected.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestCheckSARIFFallback(t *testing.T) {
 		{in, "plans/plan.json"}, // inside the repository: relative to it
 		{testdata(t, "rds_unprotected.json"), "rds_unprotected.json"}, // outside: its base name
 	} {
-		_, stdout, stderr := run(t, root, nil, "check", c.plan, "--output", "sarif")
+		_, stdout, stderr := tfgate(t, root, nil, "check", c.plan, "--output", "sarif")
 		if !strings.Contains(stderr, "source: findings have no file:line") {
 			t.Errorf("stderr does not say why there are no locations:\n%s", stderr)
 		}
@@ -139,7 +139,7 @@ func TestCheckMissingModule(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(repo, "modules", "firewall")); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := run(t, repo, nil, "check", "plan.json", "--output", "json")
+	code, stdout, stderr := tfgate(t, repo, nil, "check", "plan.json", "--output", "json")
 	if code != ExitDenied {
 		t.Fatalf("exit %d, want %d (a report and the verdict)\n%s", code, ExitDenied, stderr)
 	}

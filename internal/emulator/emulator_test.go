@@ -137,7 +137,7 @@ func TestFindPythonMissingMoto(t *testing.T) {
 		t.Skip("no `false` binary")
 	}
 	_, err = FindPython(context.Background(), f)
-	if err == nil || !strings.Contains(err.Error(), "moto") {
+	if err == nil || !strings.Contains(err.Error(), "does not run as Python 3") {
 		t.Fatalf("interpreter without moto: %v", err)
 	}
 }

@@ -14,13 +14,12 @@ import (
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"github.com/saprism/tfgate/internal/plan"
+	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/source"
 )
-
-// Version is the tfgate version recorded in results when Options.ToolVersion
-// is empty; the CLI sets it from its build info.
-var Version = "dev"
 
 // Options of one gate run.
 type Options struct {
@@ -29,9 +28,11 @@ type Options struct {
 	Config *config.Config
 	Env    string
 
-	// The plan: PlanJSON bytes if set, else the file PlanPath. Binary plans
-	// are converted by the caller (terraform show -json). PlanName labels
-	// PlanJSON in errors.
+	// The plan: Plan when the caller decoded it already (a run decodes its
+	// plan once and hands it along), else PlanJSON bytes, else the file
+	// PlanPath. Binary plans are converted by the caller (terraform show
+	// -json). PlanName labels PlanJSON in errors.
+	Plan     *plan.Plan
 	PlanPath string
 	PlanJSON []byte
 	PlanName string
@@ -44,7 +45,7 @@ type Options struct {
 	AllowDestroy []string // addresses allowed to be deleted or replaced
 	Strict       bool     // fail on warnings too
 	Now          time.Time
-	ToolVersion  string
+	ToolVersion  string // recorded in the result; "dev" when empty
 
 	// SourceDir is the Terraform configuration the plan came from, for
 	// file:line; empty means Config.Root/Config.TerraformDir. NoSource skips
@@ -110,7 +111,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	// Exceptions are read before the evaluation so a broken exceptions
 	// file fails fast.
-	var exc []config.Exception
+	var exc []exceptions.Exception
 	if o.Config != nil {
 		if exc, err = o.Config.LoadExceptions(); err != nil {
 			return nil, err
@@ -120,7 +121,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 	eng := o.Engine
 	if eng == nil {
-		eng, err = newEngine(ctx, policyDirs(o), overrides(o.Config))
+		eng, err = policy.New(ctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config)})
 		if err != nil {
 			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(err.Error()))
 		}
@@ -134,7 +135,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	findings, used, err := applyExceptions(findings, exc, now)
+	findings, used, err := exceptions.Apply(findings, exc, now)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +175,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 	ver := o.ToolVersion
 	if ver == "" {
-		ver = Version
+		ver = "dev"
 	}
 	res := &result.Result{
 		SchemaVersion: result.SchemaVersion,
@@ -198,6 +199,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 func loadPlan(o Options) (*plan.Plan, error) {
 	switch {
+	case o.Plan != nil:
+		return o.Plan, nil
 	case o.PlanJSON != nil:
 		name := o.PlanName
 		if name == "" {
@@ -214,16 +217,10 @@ func loadPlan(o Options) (*plan.Plan, error) {
 }
 
 func policyDirs(o Options) []string {
-	var dirs []string
-	if o.Config != nil {
-		for _, d := range o.Config.PolicyDirs {
-			if !filepath.IsAbs(d) && o.Config.Root != "" {
-				d = filepath.Join(o.Config.Root, d)
-			}
-			dirs = append(dirs, d)
-		}
+	if o.Config == nil {
+		return o.PolicyDirs
 	}
-	return append(dirs, o.PolicyDirs...)
+	return o.Config.PolicyPaths(o.PolicyDirs)
 }
 
 func overrides(c *config.Config) map[string]map[string]string {
@@ -253,7 +250,7 @@ func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 		}
 		dir, from = abs, "--config-dir"
 	case o.Config != nil && (!o.Discover || o.Config.TerraformDirSet):
-		dir, from = filepath.Join(root, o.Config.TerraformDir), "terraform_dir in "+config.FileName
+		dir, from = o.Config.TerraformPath(), "terraform_dir in "+config.FileName
 	case o.Discover:
 		absRoot, err := filepath.Abs(root)
 		if err != nil {
@@ -261,13 +258,13 @@ func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 		}
 		prefer := ""
 		if o.Config != nil {
-			prefer = filepath.Join(absRoot, o.Config.TerraformDir)
+			prefer, _ = filepath.Abs(o.Config.TerraformPath())
 		}
-		found, why := discover(absRoot, p, prefer)
-		if found == "" {
-			return "", "", "source: findings have no file:line: " + why, false
+		d := source.Discover(absRoot, p.Raw, prefer)
+		if d.Dir == "" {
+			return "", "", "source: findings have no file:line: " + d.Reason, false
 		}
-		dir, from = found, "found: "+why
+		dir, from = d.Dir, "found: "+d.Reason
 	default:
 		return "", "", "", false
 	}
@@ -283,7 +280,7 @@ func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 	return root, dir, note, true
 }
 
-// relDir shows dir relative to root when inside it ("." for root itself).
+// relDir shows dir relative to root when inside it ("./" for root itself).
 func relDir(root, dir string) string {
 	absRoot, err := filepath.Abs(root)
 	if err != nil {
@@ -306,4 +303,60 @@ func redactFinding(r *plan.Redactor, f *result.Finding) {
 	f.Title = r.Redact(f.Title)
 	f.Remediation = r.Redact(f.Remediation)
 	f.Attribute = r.Redact(f.Attribute)
+}
+
+// sourced is what source mapping reports back to the run.
+type sourced struct {
+	notes []string
+	file  string // the configuration's root file, relative to the repository root
+}
+
+// annotate adds file:line and value chains to findings. A root module that
+// does not parse is an error (Terraform would not have planned it either);
+// an unknown configuration dir, or a module that cannot be read, only means
+// fewer locations, and a note says so.
+func annotate(o Options, p *plan.Plan, f []result.Finding) (sourced, error) {
+	var out sourced
+	root, dir, note, ok := sourceDir(o, p)
+	if note != "" {
+		out.notes = append(out.notes, note)
+	}
+	if !ok || (len(f) == 0 && !o.Discover) {
+		return out, nil
+	}
+	ix, err := source.Load(root, dir)
+	if err != nil && o.Discover {
+		// check maps a plan it did not make: a configuration that does not
+		// parse costs the locations, not the verdict.
+		out.notes = append(out.notes, "source: findings have no file:line: "+err.Error())
+		return out, nil
+	}
+	if err != nil {
+		return out, fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	}
+	out.file = ix.RootFile()
+	ix.Annotate(f, p.Raw, existing(root, o.VarFiles))
+	for _, w := range ix.Warnings() {
+		out.notes = append(out.notes, "source: warning: "+w)
+	}
+	return out, nil
+}
+
+// existing drops var files that do not exist: tfgate.yaml's defaults
+// (terraform/env/<env>.tfvars) name files a foreign repository lacks, and
+// one missing file must not cost the tfvars lines of the others.
+func existing(root string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		if !filepath.IsAbs(f) {
+			if _, err := os.Stat(filepath.Join(root, f)); err == nil {
+				out = append(out, f)
+				continue
+			}
+		}
+		if _, err := os.Stat(f); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }

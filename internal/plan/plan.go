@@ -149,3 +149,22 @@ func kind(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// Operations counts the resource operations the plan will perform (a
+// replace is two), for apply progress: a saved-plan apply does not announce
+// its total.
+func (p *Plan) Operations() int {
+	n := 0
+	for _, rc := range p.Raw.ResourceChanges {
+		if rc == nil || rc.Change == nil {
+			continue
+		}
+		for _, a := range rc.Change.Actions {
+			switch a {
+			case tfjson.ActionCreate, tfjson.ActionUpdate, tfjson.ActionDelete:
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -3,13 +3,13 @@ package policy
 import (
 	"compress/gzip"
 	"context"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
 )
@@ -170,8 +170,8 @@ func TestStackAllowDestroyAndException(t *testing.T) {
 	}
 	fs := evaluate(t, e, p, "production")
 	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	ex := []config.Exception{{ID: "upgrade", RuleID: "STATE-001", Address: "aws_db_instance.*", Reason: "r", Owner: "o", Expires: "2026-12-31"}}
-	out, reps, err := ApplyExceptions(fs, ex, now)
+	ex := []exceptions.Exception{{ID: "upgrade", RuleID: "STATE-001", Address: "aws_db_instance.*", Reason: "r", Owner: "o", Expires: "2026-12-31"}}
+	out, reps, err := exceptions.Apply(fs, ex, now)
 	if err != nil {
 		t.Fatal(err)
 	}

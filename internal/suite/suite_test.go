@@ -1,4 +1,4 @@
-package cli
+package suite
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/saprism/tfgate/internal/report"
 )
 
 const goTestJSON = `{"Action":"start","Package":"example/test/plan"}
@@ -40,7 +42,7 @@ func TestCollectorAndJUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)
-	var doc junitSuites
+	var doc report.JUnitSuites
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("junit does not parse: %v\n%s", err, data)
 	}
@@ -68,25 +70,37 @@ func TestCollectorBuildFailure(t *testing.T) {
 	}
 }
 
-func TestResolveSuites(t *testing.T) {
+func TestResolve(t *testing.T) {
 	root := t.TempDir()
 	os.MkdirAll(filepath.Join(root, "test/plan"), 0o755)
 	os.WriteFile(filepath.Join(root, "test/plan/plan_test.go"), []byte("package plan\n"), 0o644)
 	os.MkdirAll(filepath.Join(root, "test/e2e"), 0o755)
 	os.WriteFile(filepath.Join(root, "test/e2e/e2e_test.go"), []byte("package e2e\n"), 0o644)
 
-	pkgs, missing, err := resolveSuites(root, "")
+	got, missing, err := Resolve(root, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pkgs) != 2 || pkgs[0].dir != "test/plan" || pkgs[1] != (suitePkg{"test/e2e", "Local"}) || strings.Join(missing, ",") != "policy" {
-		t.Errorf("defaults: %v missing %v", pkgs, missing)
+	if len(got) != 2 || got[0].Dir != "test/plan" || got[1] != (Suite{"e2e-local", "test/e2e", "Local"}) || strings.Join(missing, ",") != "policy" {
+		t.Errorf("defaults: %v missing %v", got, missing)
 	}
-	if _, _, err := resolveSuites(root, "policy"); err == nil || !strings.Contains(err.Error(), "no Go tests in test/policy") {
+	if _, _, err := Resolve(root, "policy"); err == nil || !strings.Contains(err.Error(), "no Go tests in test/policy") {
 		t.Errorf("named missing suite: %v", err)
 	}
-	pkgs, _, err = resolveSuites(root, "e2e-aws")
-	if err != nil || pkgs[0] != (suitePkg{"test/e2e", "AWS"}) {
-		t.Errorf("e2e-aws: %v %v", pkgs, err)
+	got, _, err = Resolve(root, "e2e-aws")
+	if err != nil || got[0] != (Suite{"e2e-aws", "test/e2e", "AWS"}) {
+		t.Errorf("e2e-aws: %v %v", got, err)
+	}
+	if _, _, err := Resolve(root, "nope"); err == nil || !strings.Contains(err.Error(), "unknown suite") {
+		t.Errorf("unknown suite: %v", err)
+	}
+}
+
+// Every suite names a package that exists in this repository.
+func TestSuitesExist(t *testing.T) {
+	for _, s := range All {
+		if !hasGoTests(filepath.Join("..", "..", s.Dir)) {
+			t.Errorf("suite %s: no Go tests in %s", s.Name, s.Dir)
+		}
 	}
 }

@@ -1,19 +1,18 @@
-package policy
+package exceptions
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/result"
 )
 
-func exc(rule, addr, expires string) config.Exception {
-	return config.Exception{RuleID: rule, Address: addr, Reason: "migration window", Owner: "dba@example.com", Expires: expires, File: "tfgate.yaml", Line: 7}
+func exc(rule, addr, expires string) Exception {
+	return Exception{RuleID: rule, Address: addr, Reason: "migration window", Owner: "dba@example.com", Expires: expires, File: "tfgate.yaml", Line: 7}
 }
 
-func TestApplyExceptions(t *testing.T) {
+func TestApply(t *testing.T) {
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	findings := []result.Finding{
 		{RuleID: "RDS-002", Address: "aws_db_instance.main", Enforcement: result.Deny},
@@ -21,14 +20,14 @@ func TestApplyExceptions(t *testing.T) {
 		{RuleID: "S3-005", Address: `module.storage.aws_s3_bucket.assets["eu"]`, Enforcement: result.Warning},
 		{RuleID: "STATE-001", Address: "aws_db_instance.main", Enforcement: result.Deny},
 	}
-	ex := []config.Exception{
+	ex := []Exception{
 		exc("RDS-002", "aws_db_instance.*", "2027-03-01"),             // active
 		exc("RDS-001", "aws_db_instance.main", "2026-11-24"),          // expired yesterday
 		exc("S3-005", "module.storage.aws_s3_bucket.*", "2026-12-05"), // expiring in 10 days
 		exc("ECR-001", "*", "2027-01-01"),                             // unused
 		exc("STATE-001", "aws_db_instance.main", "2026-11-25"),        // expires today: still applies, expiring
 	}
-	out, reps, err := ApplyExceptions(findings, ex, now)
+	out, reps, err := Apply(findings, ex, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,23 +59,23 @@ func TestApplyExceptions(t *testing.T) {
 
 func TestExceptionValidation(t *testing.T) {
 	cases := map[string]struct {
-		e    config.Exception
+		e    Exception
 		want string
 	}{
-		"missing owner and reason": {config.Exception{RuleID: "RDS-001", Address: "*", Expires: "2027-01-01", File: "x.yaml", Line: 3}, "x.yaml:3: exception: missing reason, owner"},
-		"missing expires":          {config.Exception{RuleID: "RDS-001", Address: "*", Reason: "r", Owner: "o", File: "x.yaml", Line: 9}, "x.yaml:9: exception: missing expires"},
-		"bad date":                 {config.Exception{RuleID: "RDS-001", Address: "*", Reason: "r", Owner: "o", Expires: "01/02/2027", File: "x.yaml", Line: 4}, `x.yaml:4: exception: expires "01/02/2027" is not a date`},
-		"missing rule":             {config.Exception{Address: "*", Reason: "r", Owner: "o", Expires: "2027-01-01", File: "x.yaml", Line: 5}, "x.yaml:5: exception: missing rule_id"},
+		"missing owner and reason": {Exception{RuleID: "RDS-001", Address: "*", Expires: "2027-01-01", File: "x.yaml", Line: 3}, "x.yaml:3: exception: missing reason, owner"},
+		"missing expires":          {Exception{RuleID: "RDS-001", Address: "*", Reason: "r", Owner: "o", File: "x.yaml", Line: 9}, "x.yaml:9: exception: missing expires"},
+		"bad date":                 {Exception{RuleID: "RDS-001", Address: "*", Reason: "r", Owner: "o", Expires: "01/02/2027", File: "x.yaml", Line: 4}, `x.yaml:4: exception: expires "01/02/2027" is not a date`},
+		"missing rule":             {Exception{Address: "*", Reason: "r", Owner: "o", Expires: "2027-01-01", File: "x.yaml", Line: 5}, "x.yaml:5: exception: missing rule_id"},
 	}
 	dup := exc("RDS-001", "*", "2027-01-01")
 	dup.ID, dup.Line = "same", 12
 	first := dup
 	first.Line = 3
-	if _, _, err := ApplyExceptions(nil, []config.Exception{first, dup}, time.Now()); err == nil || !strings.Contains(err.Error(), `tfgate.yaml:12: exception: id "same" already used at tfgate.yaml:3`) {
+	if _, _, err := Apply(nil, []Exception{first, dup}, time.Now()); err == nil || !strings.Contains(err.Error(), `tfgate.yaml:12: exception: id "same" already used at tfgate.yaml:3`) {
 		t.Errorf("duplicate id: err = %v", err)
 	}
 	for name, c := range cases {
-		_, _, err := ApplyExceptions(nil, []config.Exception{c.e}, time.Now())
+		_, _, err := Apply(nil, []Exception{c.e}, time.Now())
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", name, err, c.want)
 		}

@@ -25,11 +25,11 @@ func TestSarifFallback(t *testing.T) {
 		t.Errorf("with stack: got %q", got)
 	}
 	inside := filepath.Join(root, "plans", "p.json")
-	if got := relToRoot(cfg, inside); got != filepath.Join("plans", "p.json") {
+	if got := cfg.Rel(inside); got != filepath.Join("plans", "p.json") {
 		t.Errorf("relToRoot inside: %q", got)
 	}
 	outside := filepath.Join(t.TempDir(), "p.json")
-	if got := relToRoot(cfg, outside); got != outside {
+	if got := cfg.Rel(outside); got != outside {
 		t.Errorf("relToRoot outside: %q", got)
 	}
 }

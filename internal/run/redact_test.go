@@ -1,4 +1,4 @@
-package cli
+package run
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 // While a saved plan is applied, a sensitive value Terraform echoes in an
 // error (providers do) never reaches the user.
 func TestApplyProgressRedactsPlanSecrets(t *testing.T) {
-	data, err := os.ReadFile(testdata(t, "sensitive.json"))
+	data, err := os.ReadFile("testdata/sensitive.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,9 +22,8 @@ func TestApplyProgressRedactsPlanSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	a := &App{Stdout: &bytes.Buffer{}, Stderr: &stderr, Getenv: func(string) string { return "1" }}
-	s := &session{a: a, layout: tfg.Layout{Root: "/r", TFDir: "/r/terraform", Env: "dev"}, red: p.Redactor}
-	prog := s.progress(false, 1)
+	e := &Env{o: Options{Log: &stderr, Mode: tfg.Plain}, layout: tfg.Layout{Root: "/r", TFDir: "/r/terraform", Env: "dev"}}
+	prog := e.progress(1, p.Redactor)
 	prog.Write([]byte(`{"type":"diagnostic","diagnostic":{"severity":"error","summary":"creating SSM Parameter","detail":"ValidationException: value CANARY-cli-apply-7f3a9c is too long","address":"aws_ssm_parameter.db"}}` + "\n"))
 	prog.Close()
 	out := stderr.String()

@@ -1,4 +1,8 @@
-package policy
+// Package exceptions is tfgate's waivers: the Exception a project writes in
+// tfgate.yaml or its exceptions file (with the file and line it came from),
+// their validation, and applying them to findings. It needs no OPA: a
+// waiver matches a finding by rule id and address glob.
+package exceptions
 
 import (
 	"errors"
@@ -6,17 +10,30 @@ import (
 	"strings"
 	"time"
 
-	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/result"
 )
+
+// Exception waives one rule for resources matching an address glob until
+// Expires (YYYY-MM-DD, required).
+type Exception struct {
+	ID      string `yaml:"id"`
+	RuleID  string `yaml:"rule_id"`
+	Address string `yaml:"address"`
+	Reason  string `yaml:"reason"`
+	Owner   string `yaml:"owner"`
+	Expires string `yaml:"expires"`
+	// Line in the file it came from, for error messages.
+	Line int    `yaml:"-"`
+	File string `yaml:"-"`
+}
 
 // ExpiringWithin is how close to its expiry an exception starts to warn.
 const ExpiringWithin = 14 * 24 * time.Hour
 
-// ValidateExceptions checks that every exception has a rule id, an address
+// Validate checks that every exception has a rule id, an address
 // glob, a reason, an owner and a valid expiry date (YYYY-MM-DD). Errors name
 // the file and line of the exception.
-func ValidateExceptions(ex []config.Exception) error {
+func Validate(ex []Exception) error {
 	var errs []string
 	ids := map[string]string{}
 	for _, e := range ex {
@@ -49,7 +66,7 @@ func ValidateExceptions(ex []config.Exception) error {
 	return nil
 }
 
-func where(e config.Exception) string {
+func where(e Exception) string {
 	switch {
 	case e.File != "" && e.Line > 0:
 		return fmt.Sprintf("%s:%d", e.File, e.Line)
@@ -62,20 +79,20 @@ func where(e config.Exception) string {
 }
 
 // exceptionID is the configured id, or rule@address.
-func exceptionID(e config.Exception) string {
+func exceptionID(e Exception) string {
 	if e.ID != "" {
 		return e.ID
 	}
 	return e.RuleID + "@" + e.Address
 }
 
-// ApplyExceptions waives the findings covered by an exception that has not
+// Apply waives the findings covered by an exception that has not
 // expired (it applies through its expiry day, UTC) and reports every
 // exception with its status: active, expiring (within 14 days), expired
 // (waives nothing) or unused (matched no finding). Findings are returned in
 // the same order, with Waived/Exception set; the input is not modified.
-func ApplyExceptions(findings []result.Finding, ex []config.Exception, now time.Time) ([]result.Finding, []result.Exception, error) {
-	if err := ValidateExceptions(ex); err != nil {
+func Apply(findings []result.Finding, ex []Exception, now time.Time) ([]result.Finding, []result.Exception, error) {
+	if err := Validate(ex); err != nil {
 		return nil, nil, err
 	}
 	out := append([]result.Finding(nil), findings...)

@@ -1,4 +1,4 @@
-package cli
+package run
 
 import (
 	"strings"
@@ -11,8 +11,7 @@ import (
 // The environment local mode hands Terraform passes the emulator's safety
 // check whatever the caller's shell holds, and a tampered one is refused.
 func TestLocalEnvSafety(t *testing.T) {
-	root := fakeRepo(t, "")
-	l := layoutFor(t, root, "dev", true)
+	l := tfg.Layout{Root: t.TempDir(), TFDir: "/r/terraform", Env: "dev", Local: true}
 	hostile := []string{
 		"PATH=/usr/bin",
 		"AWS_PROFILE=prod-admin",
@@ -28,7 +27,7 @@ func TestLocalEnvSafety(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := emulator.CheckLocalSafety(pairs(env)); err != nil {
+	if err := emulator.CheckLocalSafety(tfg.Pairs(env)); err != nil {
 		t.Errorf("local env refused: %v", err)
 	}
 	for k, v := range env {
@@ -38,7 +37,7 @@ func TestLocalEnvSafety(t *testing.T) {
 	}
 	// An emulator endpoint that is not loopback is refused.
 	env, _, _ = tfg.BuildEnv(tfg.EnvOptions{Layout: l, Base: hostile, Emulator: emulator.EnvFor("http://10.0.0.5:4566", nil)})
-	if err := emulator.CheckLocalSafety(pairs(env)); err == nil {
+	if err := emulator.CheckLocalSafety(tfg.Pairs(env)); err == nil {
 		t.Error("a non-loopback endpoint passed the safety check")
 	}
 }
