@@ -8,6 +8,7 @@ import (
 func (a *App) checkCommand() *cobra.Command {
 	var ef envFlags
 	var pf planFlags
+	var configDir string
 	c := &cobra.Command{
 		Use:   "check PLAN [--env E] [--output FMT[=FILE]]...",
 		Short: "Run the policy gate on a plan: plan JSON, or a saved binary plan",
@@ -27,7 +28,7 @@ func (a *App) checkCommand() *cobra.Command {
 				return err
 			}
 			g, err := run.Check(ctx, run.CheckOptions{Config: cfg, Path: args[0], Env: ef.env, Local: ef.local,
-				Plan: pf.options(), Log: a.Stderr, NoInstall: a.noInstall(), Getenv: a.Getenv})
+				Plan: pf.options(), Log: a.Stderr, NoInstall: a.noInstall(), Getenv: a.Getenv, ConfigDir: configDir})
 			if err != nil {
 				return err
 			}
@@ -41,5 +42,6 @@ func (a *App) checkCommand() *cobra.Command {
 	c.Flags().BoolVar(&ef.local, "local", false, "a binary plan of local mode")
 	pf.registerGate(c.Flags())
 	c.Flags().StringArrayVar(&pf.varFiles, "var-file", nil, "tfvars the plan used, to point findings at their lines (repeatable)")
+	c.Flags().StringVar(&configDir, "config-dir", "", "Terraform configuration the plan was made from, for file:line (default: terraform_dir of tfgate.yaml, else the directory under the repository root that declares the plan's root module)")
 	return c
 }

@@ -113,7 +113,11 @@ func parseOutputs(specs []string, jsonStream bool) ([]outputSpec, error) {
 func (a *App) writeReports(cfg *config.Config, specs []outputSpec, g *run.Gated) error {
 	color := a.Getenv("NO_COLOR") == "" && isTerminal(a.Stdout)
 	for _, s := range specs {
-		r, err := report.New(s.format, report.Options{Color: color && s.file == "", Redactor: g.Plan.Redactor, FallbackFile: sarifFallback(cfg, g.PlanName),
+		fallback := g.SourceFile
+		if fallback == "" {
+			fallback = sarifFallback(cfg, g.PlanName)
+		}
+		r, err := report.New(s.format, report.Options{Color: color && s.file == "", Redactor: g.Plan.Redactor, FallbackFile: fallback,
 			Verbose: s.view.verbose, MinSeverity: s.view.minSeverity})
 		if err != nil {
 			return err
@@ -179,6 +183,11 @@ func sarifFallback(cfg *config.Config, planName string) string {
 		if _, err := os.Stat(filepath.Join(cfg.TerraformPath(), "main.tf")); err == nil {
 			return filepath.ToSlash(filepath.Join(cfg.TerraformDir, "main.tf"))
 		}
+	}
+	if filepath.IsAbs(planName) {
+		// A plan outside the repository: code scanning rejects absolute
+		// and out-of-tree paths; its base name is at least relative.
+		planName = filepath.Base(planName)
 	}
 	return filepath.ToSlash(planName)
 }

@@ -46,6 +46,10 @@ type Config struct {
 	// RequiredTags every taggable resource must carry (TAG-001); empty
 	// means the rule does not run: tags are a project's convention.
 	RequiredTags []string `yaml:"required_tags,omitempty"`
+
+	// TerraformDirSet is true when tfgate.yaml names terraform_dir: check
+	// then maps findings there instead of discovering the configuration.
+	TerraformDirSet bool `yaml:"-"`
 }
 
 // Environment is one deployable environment.
@@ -89,6 +93,7 @@ func decodeStrict(data []byte, v any) error {
 }
 
 func (c *Config) defaults() {
+	c.TerraformDirSet = c.TerraformDir != ""
 	if c.TerraformDir == "" {
 		c.TerraformDir = "terraform"
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
@@ -51,6 +52,12 @@ type Options struct {
 	// source mapping (e.g. `check` on a plan from another repository).
 	SourceDir string
 	NoSource  bool
+	// Discover (for `check` on any plan) picks the configuration in this
+	// order: SourceDir, terraform_dir from tfgate.yaml, else the directory
+	// under Config.Root that declares the plan's root module
+	// (source.Discover); Outcome.Notes says which and why. Without it the
+	// configuration is SourceDir or Config.TerraformDir, as for `plan`.
+	Discover bool
 
 	// Engine, when set, is used instead of compiling the policies again
 	// (benchmarks, long-running callers).
@@ -70,6 +77,13 @@ type Engine interface {
 type Outcome struct {
 	Result *result.Result
 	Plan   *plan.Plan
+	// Notes are one-line messages for the user: which configuration the
+	// findings were mapped to (Discover), modules that could not be read.
+	Notes []string
+	// SourceFile is the configuration's root file (main.tf, else its
+	// first .tf file) relative to Config.Root; "" when no configuration was
+	// used. Reports use it for findings without a location.
+	SourceFile string
 }
 
 // Run evaluates one plan and returns the decided result.
@@ -136,7 +150,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 			o.VarFiles = e.VarFiles
 		}
 	}
-	if err := annotate(o, p, findings); err != nil {
+	src, err := annotate(o, p, findings)
+	if err != nil {
 		return nil, err
 	}
 	for i := range findings {
@@ -181,7 +196,10 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		Rules:         eng.Rules(),
 	}
 	res.Decide()
-	return &Outcome{Result: res, Plan: p}, nil
+	for i, n := range src.notes {
+		src.notes[i] = p.Redactor.Redact(n)
+	}
+	return &Outcome{Result: res, Plan: p, Notes: src.notes, SourceFile: src.file}, nil
 }
 
 func loadPlan(o Options) (*plan.Plan, error) {
@@ -218,34 +236,69 @@ func overrides(c *config.Config) map[string]map[string]string {
 }
 
 // sourceDir returns the repo root and Terraform dir for source mapping, or
-// ok=false when unknown (no config and no SourceDir, or the dir is absent).
-func sourceDir(o Options) (root, dir string, ok bool) {
+// ok=false when unknown (no config and no SourceDir, or the dir is absent);
+// note says which was chosen and why (Discover only).
+func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 	if o.NoSource {
-		return "", "", false
+		return "", "", "", false
 	}
 	root = "."
 	if o.Config != nil && o.Config.Root != "" {
 		root = o.Config.Root
 	}
+	from := ""
 	switch {
 	case o.SourceDir != "":
 		abs, err := filepath.Abs(o.SourceDir)
 		if err != nil {
-			return "", "", false
+			return "", "", "", false
 		}
-		dir = abs
-	case o.Config != nil:
-		dir = o.Config.TerraformPath()
+		dir, from = abs, "--config-dir"
+	case o.Config != nil && (!o.Discover || o.Config.TerraformDirSet):
+		dir, from = o.Config.TerraformPath(), "terraform_dir in "+config.FileName
+	case o.Discover:
+		absRoot, err := filepath.Abs(root)
+		if err != nil {
+			return "", "", "", false
+		}
+		prefer := ""
+		if o.Config != nil {
+			prefer, _ = filepath.Abs(o.Config.TerraformPath())
+		}
+		d := source.Discover(absRoot, p.Raw, prefer)
+		if d.Dir == "" {
+			return "", "", "source: findings have no file:line: " + d.Reason, false
+		}
+		dir, from = d.Dir, "found: "+d.Reason
 	default:
-		return "", "", false
+		return "", "", "", false
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return "", "", false
+		return "", "", fmt.Sprintf("source: findings have no file:line: %s (%s) is not a directory", dir, from), false
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	return root, dir, true
+	if o.Discover {
+		note = fmt.Sprintf("source: mapping findings to %s (%s)", relDir(root, dir), from)
+	}
+	return root, dir, note, true
+}
+
+// relDir shows dir relative to root when inside it ("./" for root itself).
+func relDir(root, dir string) string {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return dir
+	}
+	r, err := filepath.Rel(absRoot, dir)
+	if err != nil || r == ".." || strings.HasPrefix(r, "../") {
+		return dir
+	}
+	if r == "." {
+		return "./"
+	}
+	return filepath.ToSlash(r) + "/"
 }
 
 // redactFinding scrubs every free-text field a report prints.
@@ -261,7 +314,7 @@ func redactFinding(r *plan.Redactor, f *result.Finding) {
 // the plan JSON lacks (locals, jsonencode policy objects); a configuration
 // that cannot be read gives none (annotate reports why).
 func sourceContext(o Options, p *plan.Plan) plan.Context {
-	root, dir, ok := sourceDir(o)
+	root, dir, _, ok := sourceDir(o, p)
 	if !ok {
 		return plan.Context{}
 	}
@@ -272,18 +325,58 @@ func sourceContext(o Options, p *plan.Plan) plan.Context {
 	return plan.Context{Locals: ix.LocalReferences(p.Raw), Documents: ix.JSONDocuments(p.Raw)}
 }
 
-// annotate adds file:line to findings. A configuration that does not parse
-// is an error (Terraform would not have planned it either); an unknown
-// configuration dir only means no locations.
-func annotate(o Options, p *plan.Plan, f []result.Finding) error {
-	root, dir, ok := sourceDir(o)
-	if !ok || len(f) == 0 {
-		return nil
+// sourced is what source mapping reports back to the run.
+type sourced struct {
+	notes []string
+	file  string // the configuration's root file, relative to the repository root
+}
+
+// annotate adds file:line and value chains to findings. A root module that
+// does not parse is an error (Terraform would not have planned it either);
+// an unknown configuration dir, or a module that cannot be read, only means
+// fewer locations, and a note says so.
+func annotate(o Options, p *plan.Plan, f []result.Finding) (sourced, error) {
+	var out sourced
+	root, dir, note, ok := sourceDir(o, p)
+	if note != "" {
+		out.notes = append(out.notes, note)
+	}
+	if !ok || (len(f) == 0 && !o.Discover) {
+		return out, nil
 	}
 	ix, err := source.Load(root, dir)
-	if err != nil {
-		return fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	if err != nil && o.Discover {
+		// check maps a plan it did not make: a configuration that does not
+		// parse costs the locations, not the verdict.
+		out.notes = append(out.notes, "source: findings have no file:line: "+err.Error())
+		return out, nil
 	}
-	ix.Annotate(f, p.Raw, o.VarFiles)
-	return nil
+	if err != nil {
+		return out, fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	}
+	out.file = ix.RootFile()
+	ix.Annotate(f, p.Raw, existing(root, o.VarFiles))
+	for _, w := range ix.Warnings() {
+		out.notes = append(out.notes, "source: warning: "+w)
+	}
+	return out, nil
+}
+
+// existing drops var files that do not exist: tfgate.yaml's defaults
+// (terraform/env/<env>.tfvars) name files a foreign repository lacks, and
+// one missing file must not cost the tfvars lines of the others.
+func existing(root string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		if !filepath.IsAbs(f) {
+			if _, err := os.Stat(filepath.Join(root, f)); err == nil {
+				out = append(out, f)
+				continue
+			}
+		}
+		if _, err := os.Stat(f); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }

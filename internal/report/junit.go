@@ -199,8 +199,8 @@ func junitText(f result.Finding) string {
 	if loc := location(f.File, f.Line); loc != "" {
 		fmt.Fprintf(&b, "\nat %s", loc)
 	}
-	if v := location(f.VarFile, f.VarLine); v != "" {
-		fmt.Fprintf(&b, "\nvalue set at %s", v)
+	if set := valueSet(f, plain); set != "" {
+		fmt.Fprintf(&b, "\nvalue %s", set)
 	}
 	if f.Remediation != "" {
 		fmt.Fprintf(&b, "\nfix: %s", f.Remediation)

@@ -171,6 +171,15 @@ func prepare(res *result.Result, red Redactor) *result.Result {
 		f.RuleID, f.Title, f.Address, f.Type = s(f.RuleID), s(f.Title), s(f.Address), s(f.Type)
 		f.Attribute, f.Message, f.Remediation = s(f.Attribute), s(f.Message), s(f.Remediation)
 		f.File, f.VarFile, f.Exception = s(f.File), s(f.VarFile), s(f.Exception)
+		if f.SetAt != nil {
+			v := *f.SetAt
+			v.File, v.Kind = s(v.File), s(v.Kind)
+			v.Via = make([]result.Hop, len(f.SetAt.Via))
+			for j, h := range f.SetAt.Via {
+				v.Via[j] = result.Hop{Module: s(h.Module), File: s(h.File), Line: h.Line}
+			}
+			f.SetAt = &v
+		}
 		f.Docs = strs(f.Docs, s)
 		c.Findings[i] = f
 	}
@@ -287,6 +296,35 @@ func location(file string, line int) string {
 	}
 	return fmt.Sprintf("%s:%d", file, line)
 }
+
+// valueSet describes where a finding's value was chosen: "set at F:L via
+// module.a → module.a.module.b" from SetAt, else the tfvars line; "" when
+// neither is known.
+func valueSet(f result.Finding, code func(string) string) string {
+	if v := f.SetAt; v != nil && v.File != "" && v.Kind == "module" && len(v.Via) > 0 {
+		return "chosen inside " + code(v.Via[0].Module) + ", called at " + code(location(v.File, v.Line))
+	}
+	if v := f.SetAt; v != nil && v.File != "" {
+		s := "set at " + code(location(v.File, v.Line))
+		if v.Kind == "default" {
+			s += " (default)"
+		}
+		if len(v.Via) > 0 {
+			mods := v.ViaModules()
+			for i := range mods {
+				mods[i] = code(mods[i])
+			}
+			s += " via " + strings.Join(mods, " → ")
+		}
+		return s
+	}
+	if v := location(f.VarFile, f.VarLine); v != "" {
+		return "set at " + code(v)
+	}
+	return ""
+}
+
+func plain(s string) string { return s }
 
 // planLine is Terraform's own summary wording.
 func planLine(p result.PlanSummary) string {

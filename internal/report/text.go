@@ -134,14 +134,15 @@ func (t textReporter) finding(b *bufio.Writer, g group, f result.Finding) {
 	}
 	fmt.Fprintln(b, head)
 	fmt.Fprintf(b, "      %s\n", oneLine(f.Message))
+	set := valueSet(f, plain)
 	if loc := location(f.File, f.Line); loc != "" {
 		at := "at " + loc
-		if v := location(f.VarFile, f.VarLine); v != "" {
-			at += " (value set at " + v + ")"
+		if set != "" {
+			at += " (value " + set + ")"
 		}
 		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, at))
-	} else if v := location(f.VarFile, f.VarLine); v != "" {
-		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, "value set at "+v))
+	} else if set != "" {
+		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, "value "+set))
 	}
 	if f.Remediation != "" && g != groupWaived {
 		fmt.Fprintf(b, "      fix: %s\n", oneLine(f.Remediation))

@@ -32,6 +32,9 @@ type CheckOptions struct {
 	NoInstall bool
 	// Getenv reads the caller's environment (TF_CLI_CONFIG_FILE).
 	Getenv func(string) string
+	// ConfigDir is the configuration the plan was made from (--config-dir);
+	// empty: terraform_dir of tfgate.yaml, else discovered under the root.
+	ConfigDir string
 }
 
 // Check gates any Terraform plan: a `terraform show -json` document (from
@@ -39,6 +42,13 @@ type CheckOptions struct {
 // -json in the environment's initialised working dir; no AWS access).
 func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 	cfg := o.Config
+	o.Path = underRoot(cfg, o.Path)
+	if o.ConfigDir != "" {
+		o.ConfigDir = underRoot(cfg, o.ConfigDir)
+		if st, err := os.Stat(o.ConfigDir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--config-dir %s: not a directory", o.ConfigDir)
+		}
+	}
 	data, err := os.ReadFile(o.Path)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", o.Path, err)
@@ -53,6 +63,13 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 		}
 	}
 	layout, err := tfg.NewLayout(cfg, env, local)
+	if isBinaryPlan(data) {
+		if _, _, own := cfg.EnvFromPath(o.Path); !own && (err != nil || !layout.Initialised()) {
+			// Not one of this repository's own saved plans: only the
+			// Terraform that made it can read it.
+			return nil, fmt.Errorf("%s is a saved binary plan; pass its JSON instead: run `terraform show -json %s > plan.json` where it was planned, then `tfgate check plan.json`", o.Path, filepath.Base(o.Path))
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("--env: %w", err)
 	}
@@ -82,11 +99,32 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 		AllowDestroy: o.Plan.AllowDestroy,
 		Strict:       o.Plan.Strict,
 		ToolVersion:  o.Plan.ToolVersion,
+		SourceDir:    o.ConfigDir,
+		Discover:     true,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Gated{Result: out.Result, Plan: p, PlanName: cfg.Rel(o.Path)}, nil
+	for _, n := range out.Notes {
+		fmt.Fprintln(o.Log, n)
+	}
+	return &Gated{Result: out.Result, Plan: p, PlanName: cfg.Rel(o.Path), SourceFile: out.SourceFile}, nil
+}
+
+// underRoot resolves a relative path given to check against the working
+// directory, else against the repository root (`tfgate -C REPO check
+// plan.json` with the plan in REPO).
+func underRoot(cfg *config.Config, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	if _, err := os.Stat(p); err != nil {
+		alt := filepath.Join(cfg.Root, p)
+		if _, err := os.Stat(alt); err == nil {
+			return alt
+		}
+	}
+	return p
 }
 
 // isBinaryPlan: saved plans are zip archives.

@@ -35,6 +35,9 @@ type Gated struct {
 	// fallback location); SavedPlan the binary plan `apply` may run.
 	PlanName  string
 	SavedPlan string
+	// SourceFile is the mapped configuration's root file (reports'
+	// preferred fallback location), "" when none was mapped.
+	SourceFile string
 }
 
 // removeSavedPlan deletes the previous saved plan, its JSON and its decision

@@ -67,6 +67,9 @@ func Validate(ctx context.Context, cfg *config.Config, pluginFlag string, noInst
 	if err != nil {
 		return err
 	}
+	for _, m := range ix.Warnings() {
+		fmt.Fprintf(log, "source: warning: %s\n", m)
+	}
 	for _, p := range ix.Validate() {
 		fmt.Fprintf(w, "%s\n", p.String())
 		problems++
