@@ -51,11 +51,24 @@ func (a *App) localCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			msg, err := emulator.StopIn(dir)
-			if err != nil {
-				return err
+			e, err := emulator.Attach(dir)
+			if errors.Is(err, emulator.ErrNotRunning) {
+				fmt.Fprintln(a.Stdout, "emulator: not running")
+				return nil
 			}
-			fmt.Fprintln(a.Stdout, msg)
+			if err != nil {
+				// Alive but not answering (hung, half-started): `stop` must
+				// still leave no process, so stop it by its recorded pid.
+				if serr := emulator.StopRecorded(dir); serr != nil {
+					return fmt.Errorf("%w; stopping it failed: %w", err, serr)
+				}
+				fmt.Fprintf(a.Stdout, "emulator did not answer; stopped by its recorded pid (%v)\n", err)
+				return nil
+			}
+			if err := e.Stop(); err != nil {
+				return fmt.Errorf("stopping the emulator (pid %d): %w", e.PID(), err)
+			}
+			fmt.Fprintf(a.Stdout, "emulator stopped (pid %d)\n", e.PID())
 			return nil
 		},
 	}
@@ -72,7 +85,11 @@ func (a *App) localCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(a.Stdout, st)
+			if !st.Running {
+				fmt.Fprintln(a.Stdout, "emulator: not running")
+				return nil
+			}
+			fmt.Fprintf(a.Stdout, "emulator: running at %s (pid %d, since %s)\nlog: %s\n", st.Endpoint, st.PID, st.Since.Format("2006-01-02 15:04:05 MST"), st.LogPath)
 			return nil
 		},
 	}

@@ -207,11 +207,3 @@ func TestPaths(t *testing.T) {
 		t.Errorf("Rel = %s", got)
 	}
 }
-
-func TestEnvOrder(t *testing.T) {
-	c := &Config{Environments: map[string]*Environment{"qa": {}, "dev": {}, "perf": {}}}
-	got := strings.Join(c.EnvOrder(), ",")
-	if want := "dev,staging,production,perf,qa"; got != want {
-		t.Errorf("EnvOrder = %s, want %s", got, want)
-	}
-}

@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 )
 
@@ -183,18 +181,4 @@ func (c *Config) EnvFromPath(path string) (env string, local, ok bool) {
 		return "", false, false
 	}
 	return parts[0], parts[1] == "local", true
-}
-
-// EnvOrder lists the known environments first, in their order of growing
-// enforcement, then any extra ones tfgate.yaml declares, sorted.
-func (c *Config) EnvOrder() []string {
-	out := append([]string(nil), Environments...)
-	var extra []string
-	for n := range c.Environments {
-		if !slices.Contains(Environments, n) {
-			extra = append(extra, n)
-		}
-	}
-	sort.Strings(extra)
-	return append(out, extra...)
 }
