@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -89,9 +90,20 @@ func decodeStrict(data []byte, v any) error {
 	dec.KnownFields(true)
 	// An empty document decodes as io.EOF: that is a valid, empty config.
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return err
+		return oneLine(err)
 	}
 	return nil
+}
+
+// oneLine flattens yaml's multi-line "unmarshal errors:" list into one line
+// ("line 3: field x not found ...; line 5: ..."), so the CLI prints one
+// error line naming the file and line.
+func oneLine(err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return errors.New(strings.Join(te.Errors, "; "))
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
 }
 
 func (c *Config) defaults() {

@@ -85,7 +85,12 @@ func (ix *Index) load(path, dir string, depth int) error {
 		if !ok || !isLocalSource(src) {
 			continue // registry and remote modules are not in this repository
 		}
-		if err := ix.load(joinModule(path, name), filepath.Join(dir, filepath.FromSlash(src)), depth+1); err != nil {
+		sub := filepath.Join(dir, filepath.FromSlash(src))
+		if !isDir(sub) {
+			r := m.calls[name].DefRange()
+			return fmt.Errorf("%s:%d: module %q: source %q is not a directory", ix.rel(r.Filename), r.Start.Line, name, src)
+		}
+		if err := ix.load(joinModule(path, name), sub, depth+1); err != nil {
 			return err
 		}
 	}
