@@ -99,11 +99,14 @@ func decodeStrict(data []byte, v any) error {
 // ("line 3: field x not found ...; line 5: ..."), so the CLI prints one
 // error line naming the file and line.
 func oneLine(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
-		return errors.New(strings.Join(te.Errors, "; "))
+		msg = strings.Join(te.Errors, "; ")
 	}
-	return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	// yaml quotes offending values as is, newlines included (fuzz finding:
+	// the scalar "0\n0" where a mapping belongs).
+	return errors.New(strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(msg))
 }
 
 func (c *Config) defaults() {
