@@ -126,7 +126,9 @@ func prepare(res *result.Result, red Redactor) *result.Result {
 		if r, ok := memo[v]; ok {
 			return r
 		}
-		r := stripControl(red.Redact(v))
+		// Invalid UTF-8 (a path or value from outside the plan JSON) would
+		// make the XML and JSON reports invalid documents (fuzz finding).
+		r := stripControl(strings.ToValidUTF8(red.Redact(v), "\uFFFD"))
 		memo[v] = r
 		return r
 	}
