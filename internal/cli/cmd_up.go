@@ -52,7 +52,7 @@ func (a *App) upCommand() *cobra.Command {
 				s.stopUnusedEmulator()
 				return err
 			}
-			if err := s.applySaved(ctx, &ef); err != nil {
+			if err := s.applySaved(ctx, &ef, &pf); err != nil {
 				return err
 			}
 			outs, err := s.runner.Output(ctx)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/saprism/tfgate/internal/atomicfile"
 	"github.com/saprism/tfgate/internal/result"
 )
 
@@ -71,15 +72,9 @@ func (a *App) writeReports(specs []outputSpec, res *result.Result, red redactor,
 				return failf("--output %s=%s: %v", s.format, s.file, err)
 			}
 		}
-		f, err := os.Create(s.file)
-		if err != nil {
-			return failf("--output %s=%s: %v", s.format, s.file, err)
-		}
-		err = r.Report(f, res)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		// Temp file + rename: a failed render or a full disk leaves no
+		// partial report for CI to pick up.
+		if err := atomicfile.Write(s.file, 0o644, func(w io.Writer) error { return r.Report(w, res) }); err != nil {
 			return failf("--output %s=%s: %v", s.format, s.file, err)
 		}
 	}

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/saprism/tfgate/internal/atomicfile"
 	"github.com/saprism/tfgate/internal/gate"
-	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
 	tfg "github.com/saprism/tfgate/internal/terraform"
 )
@@ -35,6 +35,16 @@ func (f *planFlags) register(c interface {
 	c.StringArrayVar(&f.varFiles, "var-file", nil, "extra tfvars file, after the environment's own (repeatable)")
 	c.StringArrayVar(&f.vars, "var", nil, "variable K=V, after the var files (repeatable)")
 	f.registerGate(c)
+}
+
+// registerReverify registers the gate flags apply re-runs the gate with.
+func (f *planFlags) registerReverify(c interface {
+	StringArrayVar(*[]string, string, []string, string)
+	BoolVar(*bool, string, bool, string)
+}) {
+	c.BoolVar(&f.strict, "strict", false, "fail on warnings too (as given to plan)")
+	c.StringArrayVar(&f.allowDestroy, "allow-destroy", nil, "allow deleting or replacing this stateful resource ADDRESS (as given to plan; repeatable)")
+	c.StringArrayVar(&f.policyDirs, "policy", nil, "extra policy directory DIR (as given to plan; repeatable)")
 }
 
 // registerGate registers the flags shared with check.
@@ -103,7 +113,7 @@ func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, 
 	if err != nil {
 		return nil, a.tfError(err)
 	}
-	if err := os.WriteFile(s.layout.PlanJSONPath(), js, 0o600); err != nil {
+	if err := atomicfile.WriteFile(s.layout.PlanJSONPath(), js, 0o600); err != nil {
 		return nil, failf("%v", err)
 	}
 	if !ef.json {
@@ -143,62 +153,42 @@ func (a *App) emit(ev map[string]any) {
 	fmt.Fprintln(a.Stdout, string(data))
 }
 
-// plannedChanges counts the resource operations of the saved plan, for
-// progress (a saved-plan apply does not announce its total). A replace is
-// two operations.
-func plannedChanges(planJSON string) int {
-	data, err := os.ReadFile(planJSON)
-	if err != nil {
-		return 0
-	}
-	var p struct {
-		ResourceChanges []struct {
-			Change struct {
-				Actions []string `json:"actions"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if json.Unmarshal(data, &p) != nil {
-		return 0
-	}
-	n := 0
-	for _, rc := range p.ResourceChanges {
-		for _, act := range rc.Change.Actions {
-			if act == "create" || act == "update" || act == "delete" {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // applySaved applies the saved plan of the last `plan`, only after its
 // decision record verifies.
-func (s *session) applySaved(ctx context.Context, ef *envFlags) error {
+//
+// The record is a file anyone can edit, so it is not trusted alone: the gate
+// runs again on `terraform show -json` of the saved plan with the policies in
+// force now and the gate flags of this run (pf), and apply goes ahead only
+// when that passes and matches the record (gate.Reverify).
+func (s *session) applySaved(ctx context.Context, ef *envFlags, pf *planFlags) error {
 	a := s.a
 	planPath := s.layout.PlanPath()
 	if _, err := os.Stat(planPath); err != nil {
 		return failf("no saved plan for %s at %s: run `tfgate plan --env %s%s` first", describe(s), s.layout.Rel(planPath), s.layout.Env, localFlag(s))
 	}
 	if err := gate.VerifyRecord(planPath); err != nil {
-		var re *gate.RecordError
-		if errors.As(err, &re) && re.Reason == gate.ReasonFailed {
-			return &exitError{code: ExitDenied, err: fmt.Errorf("apply refused: %v", err)}
-		}
-		return failf("apply refused: %v", err)
+		return refusal(err, false)
 	}
+	js, _, err := s.runner.ShowPlan(ctx, planPath)
+	if err != nil {
+		return failf("apply refused: terraform cannot read the saved plan %s: %s", s.layout.Rel(planPath), firstLine(err.Error()))
+	}
+	out, err := gate.Reverify(ctx, gate.Options{
+		Config: s.cfg, Env: s.layout.Env, PlanJSON: js, PlanName: s.layout.Rel(planPath), SavedPlan: planPath,
+		PolicyDirs: pf.policyDirs, AllowDestroy: pf.allowDestroy, Strict: pf.strict, ToolVersion: Version, NoSource: true,
+	})
+	if err != nil {
+		return refusal(err, true)
+	}
+	s.red = out.Plan.Redactor
+	defer func() { s.red = nil }()
 	if !ef.json {
+		a.infof("gate re-run on the saved plan: %s, matches its decision record", out.Result.Verdict)
 		a.infof("terraform apply %s (%s)...", s.layout.Rel(planPath), describe(s))
 	}
-	if js, err := os.ReadFile(s.layout.PlanJSONPath()); err == nil {
-		if p, err := plan.Parse(js, s.layout.Rel(s.layout.PlanJSONPath())); err == nil {
-			s.red = p.Redactor
-			defer func() { s.red = nil }()
-		}
-	}
-	prog := s.progress(ef.json, plannedChanges(s.layout.PlanJSONPath()))
+	prog := s.progress(ef.json, out.Plan.Summary.Add+out.Plan.Summary.Change+out.Plan.Summary.Destroy)
 	wctx, stopWatch := s.watchEmulator(ctx)
-	err := s.runner.Apply(wctx, tfg.ApplyOptions{PlanFile: planPath}, prog)
+	err = s.runner.Apply(wctx, tfg.ApplyOptions{PlanFile: planPath}, prog)
 	stopWatch()
 	if err != nil {
 		if ctx.Err() == nil && s.emulatorDied() {
@@ -296,4 +286,27 @@ func smoke(outs map[string]tfexec.OutputMeta) error {
 		return errors.New("smoke: no load balancer DNS output (e.g. load_balancer_dns) to check")
 	}
 	return nil
+}
+
+// refusal is the exit error of a saved plan apply will not run: 1 when the
+// gate denies it, 2 for anything else (no record, edited, changed).
+func refusal(err error, regated bool) error {
+	msg := err.Error()
+	var re *gate.RecordError
+	isRec := errors.As(err, &re)
+	if regated && isRec && (re.Reason == gate.ReasonFailed || re.Reason == gate.ReasonChanged) {
+		msg += " (apply re-runs the gate with the policies in force now: give it the same --policy, --allow-destroy and --strict as plan)"
+	}
+	if isRec && re.Reason == gate.ReasonFailed {
+		return &exitError{code: ExitDenied, err: fmt.Errorf("apply refused: %s", msg)}
+	}
+	return failf("apply refused: %s", msg)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
