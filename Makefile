@@ -5,7 +5,7 @@ GO ?= go
 # The provider mirror for offline machines, discovered (see .ci/plugin-dir).
 export TFGATE_PLUGIN_DIR ?= $(shell .ci/plugin-dir 2>/dev/null)
 
-.PHONY: build up down test test-unit test-suites lint bench check-tools
+.PHONY: build up down test test-unit test-suites lint bench fuzz check-tools
 
 build:
 	$(GO) build -o bin/tfgate ./cmd/tfgate
@@ -39,6 +39,18 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem -timeout 30m ./bench ./internal/policy
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan ./internal/report ./internal/emulator
+
+## fuzz: every native fuzz target for FUZZTIME each, one at a time, at low
+## priority (docs/RELIABILITY.md has the figures). Crashers land in the
+## package's testdata/fuzz and then run as seeds in every `go test`.
+FUZZTIME ?= 1m
+FUZZ_TARGETS := internal/plan:FuzzPlanParse internal/plan:FuzzRedactPrecheck internal/gate:FuzzGate \
+	internal/config:FuzzConfigLoad internal/policy:FuzzExceptions internal/source:FuzzSourceIndex \
+	internal/source:FuzzTfvarsTrace internal/report:FuzzReports
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "== $$fn ($$pkg, $(FUZZTIME))"; \
+	  nice -n 19 $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -parallel 1 ./$$pkg; done
 
 check-tools:
 	@command -v terraform >/dev/null || { echo "terraform is not on PATH (need >= 1.5)"; exit 1; }
