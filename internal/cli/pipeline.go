@@ -92,6 +92,10 @@ func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, 
 	if err != nil {
 		return nil, failf("%v", err)
 	}
+	// Bad var files fail here, naming file:line, before a plan of minutes.
+	if err := checkVarFiles(s.cfg, varFiles); err != nil {
+		return nil, failf("%v", err)
+	}
 	s.removeSavedPlan()
 	if err := s.ensureInit(ctx, false, ef.backendConfig); err != nil {
 		return nil, err

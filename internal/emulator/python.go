@@ -70,6 +70,11 @@ func FindPython(ctx context.Context, explicit string) (string, error) {
 		}
 		return "", fmt.Errorf("emulator: %s (%s) cannot import moto_server's modules (%s): install them with `%s -m pip install 'moto[server]'` or set TFGATE_PYTHON to an interpreter that has moto", path, source, last, path)
 	}
+	// tfgate's extensions patch moto 5.2 internals: another version starts
+	// but answers wrongly, so refuse it up front.
+	if v := lastWord(string(out)); !strings.HasPrefix(v, MotoVersion+".") && v != MotoVersion {
+		return "", fmt.Errorf("emulator: %s (%s) has moto %q; tfgate's emulator needs moto %s: `%s -m pip install 'moto[server]==%s.1'` or set TFGATE_PYTHON", path, source, v, MotoVersion, path, MotoVersion)
+	}
 	return path, nil
 }
 
@@ -88,4 +93,14 @@ func launcherEnv(base []string) []string {
 		"MOTO_ACM_VALIDATION_WAIT=0",
 		"PYTHONDONTWRITEBYTECODE=1",
 	)
+}
+
+// MotoVersion is the moto minor version tfgate's extensions are written for.
+const MotoVersion = "5.2"
+
+func lastWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[len(f)-1]
+	}
+	return s
 }
