@@ -15,6 +15,9 @@ import (
 
 // Write creates or replaces path with what fill writes, with mode perm.
 func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a directory", path)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -41,7 +44,10 @@ func Write(path string, perm os.FileMode, fill func(io.Writer) error) (err error
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err.(*os.LinkError).Err)
+	}
+	return nil
 }
 
 // WriteFile is Write for bytes already in memory.

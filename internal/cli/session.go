@@ -160,6 +160,13 @@ func (s *session) setup(ctx context.Context, f *envFlags, o openOptions) error {
 	_ = from
 	var emuEnv []string
 	if s.layout.Local {
+		warns, err := emulator.CheckCaller(os.Environ())
+		if err != nil {
+			return failf("%v", err)
+		}
+		for _, w := range warns {
+			a.infof("warning: %s", w)
+		}
 		if err := s.attachEmulator(ctx, o.startEmulator); err != nil {
 			return err
 		}

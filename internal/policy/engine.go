@@ -6,6 +6,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -215,7 +216,7 @@ func (e *Engine) finding(r *rule, v any, env string) (result.Finding, error) {
 			return f, fmt.Errorf("%s: rule %s emitted a finding with id %q", r.loc, r.ID, id)
 		}
 	default:
-		return f, fmt.Errorf("%s: rule %s emitted %T, want an object or a string", r.loc, r.ID, v)
+		return f, fmt.Errorf("%s: rule %s emitted %s, want an object or a string", r.loc, r.ID, kindOf(v))
 	}
 	if f.Message == "" {
 		return f, fmt.Errorf("%s: rule %s emitted a finding without message", r.loc, r.ID)
@@ -238,4 +239,18 @@ func evalError(err error) error {
 		return fmt.Errorf("policy evaluation error: %s:%d: %s", te.Location.File, te.Location.Row, te.Message)
 	}
 	return fmt.Errorf("policy evaluation error: %w", err)
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case json.Number, float64, int:
+		return "a number"
+	}
+	return fmt.Sprintf("%T", v)
 }

@@ -94,3 +94,17 @@ func globRef(glob string) *regexp.Regexp {
 	b.WriteString(`$`)
 	return regexp.MustCompile(b.String())
 }
+
+// A conftest-style rule without tfgate's METADATA would never be evaluated:
+// loading it is an error naming its file and line, not a silent pass.
+func TestUnannotatedConftestRuleFails(t *testing.T) {
+	dir := t.TempDir()
+	src := "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tsome rc in input.resource_changes\n\tmsg := rc.address\n}\n\nhelper(x) := x\n"
+	if err := os.WriteFile(filepath.Join(dir, "p.rego"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(t.Context(), Options{ExtraDirs: []string{dir}})
+	if err == nil || !strings.Contains(err.Error(), "p.rego:5: rule deny has no METADATA") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v", err)
+	}
+}
