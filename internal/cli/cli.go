@@ -134,6 +134,7 @@ func (a *App) rootCommand() *cobra.Command {
 		a.policyCommand(),
 		a.testCommand(),
 		a.bootstrapCommand(),
+		a.unlockCommand(),
 		a.versionCommand(),
 	)
 	return root

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,9 @@ type Lock struct {
 	f    *os.File
 	path string
 	dirs []string // created by AcquireLock, removed by Release when empty
+	// previous is the holder line a run that died without releasing left
+	// in the file ("" normally: Release removes the file).
+	previous string
 }
 
 // EnvLockedError means another tfgate run holds the environment.
@@ -67,9 +71,11 @@ func AcquireLock(l Layout, command string) (*Lock, error) {
 			}
 			return nil, fmt.Errorf("lock %s: the lock file keeps being replaced", l.Rel(p))
 		}
+		prev, _ := io.ReadAll(f)
 		f.Truncate(0)
+		f.Seek(0, io.SeekStart)
 		fmt.Fprintf(f, "tfgate %s (pid %d, since %s)\n", command, os.Getpid(), time.Now().UTC().Format(time.RFC3339))
-		return &Lock{f: f, path: p, dirs: created}, nil
+		return &Lock{f: f, path: p, dirs: created, previous: strings.TrimSpace(string(prev))}, nil
 	}
 }
 
@@ -113,4 +119,36 @@ func (k *Lock) Release() {
 	for _, d := range k.dirs {
 		os.Remove(d) // only succeeds when empty
 	}
+}
+
+// StaleLock describes what Unlock removed.
+type StaleLock struct {
+	Holder string   // the lock file's holder line, "" when it had none
+	Files  []string // repository-relative files removed
+}
+
+// Unlock clears what a killed run left behind on an environment: tfgate's
+// lock file and, in local mode, Terraform's lock info next to the state. It
+// refuses while a live process holds the lock (an EnvLockedError naming
+// it): only a dead run's lock may be cleared. Both locks are flocks, so the
+// kernel freed them with the process; what remains is their files, which
+// mislead a reader about who is running.
+func Unlock(l Layout) (*StaleLock, error) {
+	lk, err := AcquireLock(l, "unlock")
+	if err != nil {
+		return nil, err
+	}
+	// Holding the lock now, the previous holder is gone.
+	out := &StaleLock{Holder: lk.previous}
+	lk.Release()
+	info := filepath.Join(l.ModeDir(), ".terraform.tfstate.lock.info")
+	if l.Local {
+		if _, err := os.Stat(info); err == nil {
+			if err := os.Remove(info); err != nil {
+				return nil, err
+			}
+			out.Files = append(out.Files, l.Rel(info))
+		}
+	}
+	return out, nil
 }
