@@ -5,7 +5,7 @@ GO ?= go
 # The provider mirror for offline machines, discovered (see .ci/plugin-dir).
 export TFGATE_PLUGIN_DIR ?= $(shell .ci/plugin-dir 2>/dev/null)
 
-.PHONY: build up down test test-unit test-suites lint bench fuzz check-tools
+.PHONY: build up down test test-unit test-suites lint bench fuzz test-faults check-tools
 
 build:
 	$(GO) build -o bin/tfgate ./cmd/tfgate
@@ -39,6 +39,13 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem -timeout 30m ./bench ./internal/policy
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan ./internal/report ./internal/emulator
+
+## test-faults: faults in the middle of long operations (Ctrl-C during up,
+## the emulator or the whole run killed, two runs at once, an edited saved
+## plan or record, a read-only or full .tfgate/) against the real emulator.
+## ~10 min; needs root for the tmpfs mounts. Nightly runs it.
+test-faults: check-tools
+	$(GO) test -tags faults -count=1 -timeout 60m -run 'TestFault|TestIntegrationEmulatorDiesMidApply' -v ./internal/cli
 
 ## fuzz: every native fuzz target for FUZZTIME each, one at a time, at low
 ## priority (docs/RELIABILITY.md has the figures). Crashers land in the
