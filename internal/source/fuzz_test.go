@@ -106,6 +106,9 @@ func FuzzTfvarsTrace(f *testing.F) {
 		if err := os.WriteFile(vf, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		if err := ix.CheckVars([]string{vf}); err != nil && (!strings.Contains(err.Error(), "fuzz.tfvars") || strings.Contains(err.Error(), "\n")) {
+			t.Fatalf("CheckVars error is not one line naming the var file: %q", err)
+		}
 		vars, err := ix.LoadVars([]string{vf})
 		if err != nil {
 			if !strings.Contains(err.Error(), "fuzz.tfvars") {
