@@ -3,7 +3,6 @@ package source
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -30,12 +29,7 @@ func (ix *Index) CheckVars(varFiles []string) error {
 		if strings.HasSuffix(f, ".json") {
 			continue
 		}
-		p := f
-		if !filepath.IsAbs(p) {
-			if rooted := filepath.Join(ix.root, p); fileExists(rooted) {
-				p = rooted
-			}
-		}
+		p := ix.varFilePath(f)
 		src, err := os.ReadFile(p)
 		if err != nil {
 			return fmt.Errorf("var file %s: %w", f, err)
@@ -124,9 +118,4 @@ func oneDiag(diags hcl.Diagnostics) error {
 		return fmt.Errorf("%s", msg)
 	}
 	return diags
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
