@@ -139,7 +139,7 @@ func TestReverifyPoliciesTightened(t *testing.T) {
 	}
 	o.Config = repoConfig(t) // the overrides are gone: RDS-002 denies again
 	_, err := Reverify(context.Background(), o)
-	wantRefusal(t, err, ReasonFailed, "denies this plan now", "RDS-002", "verdict (now fail", "the record says pass")
+	wantRefusal(t, err, ReasonFailed, "denies this plan now", "RDS-002", "policies (policy hash now", "verdict (now fail", "the record says pass")
 }
 
 // The JSON apply gates is not the one the record was made from.

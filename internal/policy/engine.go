@@ -6,6 +6,8 @@ package policy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,6 +75,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.overrides, err = validateOverrides(opts.Overrides, rules); err != nil {
 		return nil, err
 	}
+	e.hash = withOverrides(e.hash, e.overrides)
 	// One query for every rule: r<i> = {f | f := data.<rule>[_]}. A set
 	// comprehension is defined even when a rule produces nothing, so one
 	// silent rule cannot hide the others.
@@ -253,4 +256,23 @@ func kindOf(v any) string {
 		return "a number"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// withOverrides folds tfgate.yaml's enforcement overrides into the policy
+// hash: they change what the rules do, so a decision record made under other
+// overrides must not match (apply says "policies changed"). Without
+// overrides the hash is the sources' alone.
+func withOverrides(hash string, over map[string]map[string]result.Enforcement) string {
+	if len(over) == 0 {
+		return hash
+	}
+	var lines []string
+	for id, envs := range over {
+		for env, e := range envs {
+			lines = append(lines, id+"\x00"+env+"\x00"+string(e))
+		}
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(hash + "\x00" + strings.Join(lines, "\n")))
+	return hex.EncodeToString(sum[:])
 }

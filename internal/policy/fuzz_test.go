@@ -108,3 +108,20 @@ func TestUnannotatedConftestRuleFails(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Enforcement overrides are part of the policy hash: a record made under
+// other overrides does not match at apply.
+func TestPolicyHashCoversOverrides(t *testing.T) {
+	plain, err := New(t.Context(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	over, err := New(t.Context(), Options{Overrides: map[string]map[string]string{"RDS-002": {"dev": "deny"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := New(t.Context(), Options{Overrides: map[string]map[string]string{"RDS-002": {"dev": "deny"}}})
+	if plain.Hash() == over.Hash() || over.Hash() != again.Hash() {
+		t.Fatalf("hashes %s %s %s", plain.Hash(), over.Hash(), again.Hash())
+	}
+}
