@@ -47,6 +47,10 @@ var aliases = map[string]string{"md": "markdown", "xml": "junit"}
 
 // New returns the reporter for format.
 func New(format string, o Options) (Reporter, error) {
+	red := o.Redactor
+	if red == nil {
+		red = plan.NewRedactor(nil)
+	}
 	var r Reporter
 	switch canonical(format) {
 	case "text":
@@ -54,17 +58,15 @@ func New(format string, o Options) (Reporter, error) {
 	case "json":
 		r = jsonReporter{}
 	case "sarif":
-		r = sarifReporter{fallback: o.FallbackFile}
+		// The fallback location is printed too, so it is scrubbed like
+		// every other string (fuzz finding: it was not).
+		r = sarifReporter{fallback: stripControl(red.Redact(o.FallbackFile))}
 	case "junit":
 		r = junitReporter{}
 	case "markdown":
 		r = markdownReporter{}
 	default:
 		return nil, fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats, ", "))
-	}
-	red := o.Redactor
-	if red == nil {
-		red = plan.NewRedactor(nil)
 	}
 	return redacting{inner: r, red: red}, nil
 }
