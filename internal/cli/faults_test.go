@@ -255,13 +255,33 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 	}
 	exec.Command("umount", "-l", l.EnvDir()).Run()
 
-	// Full: room for init's working copy, not for everything a plan writes.
-	for _, size := range []string{"16k", "256k", "1m"} {
-		mountTmpfs(t, l.EnvDir(), "size="+size)
+	// Full: measure what a plan writes under .tfgate/dev (tmpfs counts
+	// whole pages), then give it a quarter, half and 90% of that, so the
+	// disk fills at different steps (init, plan, saved plan, record).
+	if code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitPass {
+		t.Fatalf("plan: exit %d\n%s", code, stderr)
+	}
+	need := int64(0)
+	filepath.WalkDir(l.EnvDir(), func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				need += (info.Size() + 4095) / 4096 * 4096
+			}
+		}
+		if err == nil && d.IsDir() {
+			need += 4096
+		}
+		return nil
+	})
+	os.RemoveAll(l.EnvDir())
+	t.Logf("a plan writes %d KiB under .tfgate/dev", need/1024)
+	for _, frac := range []int64{25, 50, 90} {
+		size := max(4096, need*frac/100/4096*4096)
+		mountTmpfs(t, l.EnvDir(), "size="+strconv.FormatInt(size, 10))
 		code, _, stderr = run(t, root, nil, "plan", "--env", "dev", "--local")
-		t.Logf("plan with %s under .tfgate/dev: exit %d\n%s", size, code, stderr)
+		t.Logf("plan with %d bytes under .tfgate/dev: exit %d\n%s", size, code, stderr)
 		if code != ExitError || !strings.Contains(stderr, "no space left on device") {
-			t.Errorf("full .tfgate/dev (%s): exit %d, want 2 saying no space left", size, code)
+			t.Errorf("full .tfgate/dev (%d bytes): exit %d, want 2 saying no space left", size, code)
 		}
 		if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic") {
 			t.Error("a stack trace instead of a message")
@@ -273,7 +293,7 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 			return nil
 		})
 		if _, err := os.Stat(gate.RecordPath(l.PlanPath())); err == nil {
-			t.Errorf("a decision record was written on a full disk (%s)", size)
+			t.Errorf("a decision record was written on a full disk (%d bytes)", size)
 		}
 		if code, _, stderr := run(t, root, nil, "apply", "--env", "dev", "--local"); code != ExitError {
 			t.Errorf("apply after a plan on a full disk: exit %d\n%s", code, stderr)
