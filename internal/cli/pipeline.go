@@ -92,11 +92,13 @@ func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, 
 	if err != nil {
 		return nil, failf("%v", err)
 	}
+	// The previous saved plan goes first: whatever fails below, no older
+	// plan can be applied by mistake.
+	s.removeSavedPlan()
 	// Bad var files fail here, naming file:line, before a plan of minutes.
 	if err := checkVarFiles(s.cfg, varFiles); err != nil {
 		return nil, failf("%v", err)
 	}
-	s.removeSavedPlan()
 	if err := s.ensureInit(ctx, false, ef.backendConfig); err != nil {
 		return nil, err
 	}
