@@ -343,7 +343,9 @@ func uriPath(p string) string {
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		c := p[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`%#?"<>\^`+"`{|}[]", c) >= 0 {
+		// ':' too: a relative reference whose first segment holds a colon
+		// reads as a scheme (fuzz finding: file "x:" made invalid SARIF).
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`%#?:"<>\^`+"`{|}[]", c) >= 0 {
 			b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{c})))
 			continue
 		}
