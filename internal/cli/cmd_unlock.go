@@ -1,7 +1,7 @@
 package cli
 
 import (
-	tfg "github.com/saprism/tfgate/internal/terraform"
+	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
 )
 
@@ -16,31 +16,14 @@ func (a *App) unlockCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l, err := tfg.NewLayout(cfg, ef.env, ef.local)
-			if err != nil {
-				return failf("%v", err)
+			msg, err := run.Unlock(cfg, ef.env, ef.local)
+			if err == nil {
+				a.infof("%s", msg)
 			}
-			st, err := tfg.Unlock(l)
-			if err != nil {
-				return failf("unlock refused: %v", err)
-			}
-			switch {
-			case st.Holder != "" || len(st.Files) > 0:
-				a.infof("unlocked %s: cleared the lock of %s, which is no longer running %v", l.Env, orDead(st.Holder), st.Files)
-			default:
-				a.infof("%s was not locked", l.Env)
-			}
-			return nil
+			return err
 		},
 	}
 	c.Flags().StringVar(&ef.env, "env", "", "environment to unlock")
 	c.Flags().BoolVar(&ef.local, "local", false, "the local-mode state of the environment")
 	return c
-}
-
-func orDead(h string) string {
-	if h == "" {
-		return "a run"
-	}
-	return h
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	tfg "github.com/saprism/tfgate/internal/terraform"
 )
 
 // Helpers of the fault tests (faults_test.go, build tag "faults") and of
@@ -14,7 +16,7 @@ import (
 func startEmulator(t *testing.T, root string) {
 	t.Helper()
 	stopEmulatorAtEnd(t, root)
-	if code, _, stderr := run(t, root, nil, "local", "start"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "local", "start"); code != ExitPass {
 		t.Fatalf("local start: %s", stderr)
 	}
 }
@@ -28,7 +30,7 @@ type outcome struct {
 func runAsync(t *testing.T, root string, args ...string) <-chan outcome {
 	done := make(chan outcome, 1)
 	go func() {
-		code, _, stderr := run(t, root, map[string]string{"NO_COLOR": "1"}, args...)
+		code, _, stderr := tfgate(t, root, map[string]string{"NO_COLOR": "1"}, args...)
 		done <- outcome{code, stderr}
 	}()
 	return done
@@ -39,7 +41,7 @@ func runAsync(t *testing.T, root string, args ...string) <-chan outcome {
 func waitApplying(t *testing.T, state string) {
 	t.Helper()
 	deadline := time.Now().Add(3 * time.Minute)
-	for !hasResources(state) {
+	for !tfg.HasResources(state) {
 		if time.Now().After(deadline) {
 			t.Fatal("the apply never wrote the bucket to the state")
 		}
@@ -84,7 +86,7 @@ func stateIntact(t *testing.T, path string) {
 func converged(t *testing.T, root string, vars ...string) {
 	t.Helper()
 	args := append([]string{"plan", "--env", "dev", "--local"}, vars...)
-	if code, _, stderr := run(t, root, nil, args...); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, args...); code != ExitPass {
 		t.Fatalf("re-plan: exit %d\n%s", code, stderr)
 	}
 	l := layoutFor(t, root, "dev", true)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/saprism/tfgate/internal/gate"
+	tfg "github.com/saprism/tfgate/internal/terraform"
 )
 
 // Faults during the long operations, with the real terraform and emulator
@@ -44,7 +45,7 @@ func TestFaultSIGINTDuringUp(t *testing.T) {
 		t.Error("a stack trace instead of a message")
 	}
 	stateIntact(t, l.StatePath())
-	if code, _, stderr := run(t, root, nil, "up", "--env", "dev", "--local", "--var", "slow=true"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "up", "--env", "dev", "--local", "--var", "slow=true"); code != ExitPass {
 		t.Fatalf("up after the interrupt: exit %d\n%s", code, stderr)
 	}
 	converged(t, root, "--var", "slow=true")
@@ -61,7 +62,7 @@ func TestFaultConcurrentRuns(t *testing.T) {
 	holder := "locked by tfgate up (pid " + strconv.Itoa(os.Getpid())
 	for _, args := range [][]string{{"apply", "--env", "dev", "--local"}, {"up", "--env", "dev", "--local"}} {
 		start := time.Now()
-		code, _, stderr := run(t, root, nil, args...)
+		code, _, stderr := tfgate(t, root, nil, args...)
 		if took := time.Since(start); took > 10*time.Second {
 			t.Errorf("%s took %s to fail", args[0], took)
 		}
@@ -69,7 +70,7 @@ func TestFaultConcurrentRuns(t *testing.T) {
 			t.Errorf("second %s: exit %d, want 2 naming %q:\n%s", args[0], code, holder, stderr)
 		}
 	}
-	code, _, stderr := run(t, root, nil, "unlock", "--env", "dev", "--local")
+	code, _, stderr := tfgate(t, root, nil, "unlock", "--env", "dev", "--local")
 	if code != ExitError || !strings.Contains(stderr, "unlock refused") || !strings.Contains(stderr, holder) {
 		t.Errorf("unlock while the holder runs: exit %d\n%s", code, stderr)
 	}
@@ -126,14 +127,14 @@ func TestFaultKilledRunThenUnlock(t *testing.T) {
 		t.Fatalf("the killed run's lock file says %q", holder)
 	}
 	stateIntact(t, l.StatePath())
-	code, _, stderr := run(t, root, nil, "unlock", "--env", "dev", "--local")
+	code, _, stderr := tfgate(t, root, nil, "unlock", "--env", "dev", "--local")
 	if code != ExitPass || !strings.Contains(stderr, "cleared the lock of tfgate up (pid "+strconv.Itoa(cmd.Process.Pid)) {
 		t.Fatalf("unlock: exit %d\n%s", code, stderr)
 	}
 	if _, err := os.Stat(l.LockPath()); !os.IsNotExist(err) {
 		t.Error("the lock file is still there")
 	}
-	if code, _, stderr := run(t, root, nil, "up", "--env", "dev", "--local", "--var", "slow=true"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "up", "--env", "dev", "--local", "--var", "slow=true"); code != ExitPass {
 		t.Fatalf("up after unlock: exit %d\n%s", code, stderr)
 	}
 	converged(t, root, "--var", "slow=true")
@@ -149,7 +150,7 @@ func TestFaultSavedPlanOrRecordEdited(t *testing.T) {
 	l := layoutFor(t, root, "dev", true)
 	cfgPath := filepath.Join(root, "tfgate.yaml")
 	baseCfg, _ := os.ReadFile(cfgPath)
-	if code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitPass {
 		t.Fatalf("plan: exit %d\n%s", code, stderr)
 	}
 	rec, err := gate.ReadRecord(l.PlanPath())
@@ -175,7 +176,7 @@ func TestFaultSavedPlanOrRecordEdited(t *testing.T) {
 	}
 	apply := func(name string, code int, want ...string) {
 		t.Helper()
-		got, _, stderr := run(t, root, nil, "apply", "--env", "dev", "--local")
+		got, _, stderr := tfgate(t, root, nil, "apply", "--env", "dev", "--local")
 		if got != code {
 			t.Errorf("%s: exit %d, want %d\n%s", name, got, code, stderr)
 		}
@@ -184,7 +185,7 @@ func TestFaultSavedPlanOrRecordEdited(t *testing.T) {
 				t.Errorf("%s: stderr lacks %q:\n%s", name, w, stderr)
 			}
 		}
-		if hasResources(l.StatePath()) {
+		if tfg.HasResources(l.StatePath()) {
 			t.Fatalf("%s: the plan was applied", name)
 		}
 	}
@@ -205,7 +206,7 @@ func TestFaultSavedPlanOrRecordEdited(t *testing.T) {
 
 	// A plan the gate denied, its record edited to say pass.
 	os.WriteFile(cfgPath, []byte(tighten), 0o644)
-	if code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitDenied {
+	if code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitDenied {
 		t.Fatalf("plan under the tightened policy: exit %d\n%s", code, stderr)
 	}
 	failed, _ := os.ReadFile(recPath)
@@ -218,10 +219,10 @@ func TestFaultSavedPlanOrRecordEdited(t *testing.T) {
 
 	// Policies as at plan time, plan and record untouched: applies.
 	os.WriteFile(cfgPath, baseCfg, 0o644)
-	if code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitPass {
 		t.Fatalf("plan: exit %d\n%s", code, stderr)
 	}
-	if code, _, stderr := run(t, root, nil, "apply", "--env", "dev", "--local"); code != ExitPass || !strings.Contains(stderr, "matches its decision record") {
+	if code, _, stderr := tfgate(t, root, nil, "apply", "--env", "dev", "--local"); code != ExitPass || !strings.Contains(stderr, "matches its decision record") {
 		t.Fatalf("untouched apply: exit %d\n%s", code, stderr)
 	}
 }
@@ -246,7 +247,7 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 	l := layoutFor(t, root, "dev", true)
 
 	mountTmpfs(t, l.EnvDir(), "ro")
-	code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local")
+	code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local")
 	if code != ExitError || !strings.Contains(stderr, "read-only file system") || !strings.Contains(stderr, ".tfgate/dev") {
 		t.Errorf("read-only .tfgate/dev: exit %d\n%s", code, stderr)
 	}
@@ -258,7 +259,7 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 	// Full: measure what a plan writes under .tfgate/dev (tmpfs counts
 	// whole pages), then give it a quarter, half and 90% of that, so the
 	// disk fills at different steps (init, plan, saved plan, record).
-	if code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local"); code != ExitPass {
 		t.Fatalf("plan: exit %d\n%s", code, stderr)
 	}
 	need := int64(0)
@@ -281,7 +282,7 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 	for _, frac := range []int64{25} {
 		size := max(4096, need*frac/100/4096*4096)
 		mountTmpfs(t, l.EnvDir(), "size="+strconv.FormatInt(size, 10))
-		code, _, stderr = run(t, root, nil, "plan", "--env", "dev", "--local")
+		code, _, stderr = tfgate(t, root, nil, "plan", "--env", "dev", "--local")
 		t.Logf("plan with %d bytes under .tfgate/dev: exit %d\n%s", size, code, stderr)
 		if code != ExitError || !strings.Contains(stderr, "no space left on device") {
 			t.Errorf("full .tfgate/dev (%d bytes): exit %d, want 2 saying no space left", size, code)
@@ -298,7 +299,7 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 		if _, err := os.Stat(gate.RecordPath(l.PlanPath())); err == nil {
 			t.Errorf("a decision record was written on a full disk (%d bytes)", size)
 		}
-		if code, _, stderr := run(t, root, nil, "apply", "--env", "dev", "--local"); code != ExitError {
+		if code, _, stderr := tfgate(t, root, nil, "apply", "--env", "dev", "--local"); code != ExitError {
 			t.Errorf("apply after a plan on a full disk: exit %d\n%s", code, stderr)
 		}
 		exec.Command("umount", "-l", l.EnvDir()).Run()
@@ -308,7 +309,7 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 	full := filepath.Join(t.TempDir(), "full")
 	mountTmpfs(t, full, "size=4k")
 	os.WriteFile(filepath.Join(full, "filler"), make([]byte, 4096), 0o644)
-	code, _, stderr = run(t, root, nil, "check", testdata(t, "rds_unprotected.json"), "--output", "sarif="+filepath.Join(full, "r.sarif"))
+	code, _, stderr = tfgate(t, root, nil, "check", testdata(t, "rds_unprotected.json"), "--output", "sarif="+filepath.Join(full, "r.sarif"))
 	if code != ExitError || !strings.Contains(stderr, "no space left on device") {
 		t.Errorf("report on a full disk: exit %d\n%s", code, stderr)
 	}

@@ -1,6 +1,10 @@
-// Package config loads the project file tfgate.yaml: environments, var files,
-// backends, enforcement overrides, policy dirs and exceptions. A missing file
-// means defaults; a malformed one is an error naming the file and line.
+// Package config loads the project file tfgate.yaml (environments, var files,
+// backends, enforcement overrides, policy dirs, exceptions) and is the one
+// answer to every "where is X" question: the repository root, the Terraform
+// dir, policy dirs, exception files, var files and each environment's
+// working dirs. Every other package asks it instead of joining paths itself.
+// A missing file means defaults; a malformed one is an error naming the
+// file and line.
 package config
 
 import (
@@ -16,6 +20,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/saprism/tfgate/internal/exceptions"
 	"gopkg.in/yaml.v3"
 )
 
@@ -39,8 +44,15 @@ type Config struct {
 	// Enforcement overrides: rule id -> env -> advisory|warn|deny.
 	Enforcement map[string]map[string]string `yaml:"enforcement"`
 	// Exceptions inline, and/or a file holding a list of them.
-	Exceptions     []Exception `yaml:"exceptions"`
-	ExceptionsFile string      `yaml:"exceptions_file"`
+	Exceptions     []exceptions.Exception `yaml:"exceptions"`
+	ExceptionsFile string                 `yaml:"exceptions_file"`
+	// RequiredTags every taggable resource must carry (TAG-001); empty
+	// means the rule does not run: tags are a project's convention.
+	RequiredTags []string `yaml:"required_tags,omitempty"`
+
+	// TerraformDirSet is true when tfgate.yaml names terraform_dir: check
+	// then maps findings there instead of discovering the configuration.
+	TerraformDirSet bool `yaml:"-"`
 }
 
 // Environment is one deployable environment.
@@ -49,20 +61,6 @@ type Environment struct {
 	// Backend for AWS mode: passed to `terraform init -backend-config`.
 	// Never put secrets here: credentials come from the AWS environment.
 	Backend map[string]string `yaml:"backend"`
-}
-
-// Exception waives one rule for resources matching an address glob until
-// Expires (YYYY-MM-DD, required).
-type Exception struct {
-	ID      string `yaml:"id"`
-	RuleID  string `yaml:"rule_id"`
-	Address string `yaml:"address"`
-	Reason  string `yaml:"reason"`
-	Owner   string `yaml:"owner"`
-	Expires string `yaml:"expires"`
-	// Line in the file it came from, for error messages.
-	Line int    `yaml:"-"`
-	File string `yaml:"-"`
 }
 
 // Load reads root/tfgate.yaml, or returns defaults when it does not exist.
@@ -79,7 +77,7 @@ func Load(root string) (*Config, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		c.Path = p
-		if err := exceptionLines(data, p, c.Exceptions); err != nil {
+		if err := exceptions.SetLines(data, p, c.Exceptions); err != nil {
 			return nil, err
 		}
 		if err := validate(data, p); err != nil {
@@ -173,6 +171,7 @@ func oneLine(err error) error {
 }
 
 func (c *Config) defaults() {
+	c.TerraformDirSet = c.TerraformDir != ""
 	if c.TerraformDir == "" {
 		c.TerraformDir = "terraform"
 	}
@@ -206,55 +205,18 @@ func (c *Config) Env(name string) (*Environment, error) {
 
 // LoadExceptions returns the inline exceptions plus those of ExceptionsFile.
 // An unreadable or malformed file is an error: the gate fails closed.
-func (c *Config) LoadExceptions() ([]Exception, error) {
-	out := append([]Exception(nil), c.Exceptions...)
+func (c *Config) LoadExceptions() ([]exceptions.Exception, error) {
+	out := append([]exceptions.Exception(nil), c.Exceptions...)
 	for i := range out {
 		out[i].File = c.Path
 	}
-	if c.ExceptionsFile == "" {
+	p := c.ExceptionsPath()
+	if p == "" {
 		return out, nil
 	}
-	p := c.ExceptionsFile
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(c.Root, p)
-	}
-	data, err := os.ReadFile(p)
+	more, err := exceptions.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("exceptions file: %w", err)
-	}
-	var doc struct {
-		Exceptions []Exception `yaml:"exceptions"`
-	}
-	if err := decodeStrict(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
-	}
-	if err := exceptionLines(data, p, doc.Exceptions); err != nil {
 		return nil, err
 	}
-	return append(out, doc.Exceptions...), nil
-}
-
-// exceptionLines records the line of each exception in the YAML source.
-func exceptionLines(data []byte, path string, ex []Exception) error {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if len(root.Content) == 0 {
-		return nil
-	}
-	m := root.Content[0]
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != "exceptions" {
-			continue
-		}
-		seq := m.Content[i+1]
-		for j, n := range seq.Content {
-			if j < len(ex) {
-				ex[j].Line = n.Line
-				ex[j].File = path
-			}
-		}
-	}
-	return nil
+	return append(out, more...), nil
 }

@@ -14,15 +14,16 @@ const ReasonChanged = "changed"
 
 // Reverify is what `tfgate apply` runs before applying a saved plan. The
 // decision record is a file anyone can edit, so it is not trusted: the gate
-// runs again on the saved plan (o.PlanJSON must be `terraform show -json`
-// of o.SavedPlan, not a JSON file that could have been edited separately)
+// runs again on the saved plan (o.PlanJSON, or o.Plan decoded from it, must
+// be `terraform show -json` of o.SavedPlan, not a JSON file that could have
+// been edited separately)
 // with the policies in force now, and the plan may be applied only when
 // that run passes AND matches the record: same saved plan, plan JSON,
 // policy hash, environment and verdict. Anything else is a *RecordError
 // saying what changed (plan, policies, verdict). It returns the new run's
 // outcome (its redactor serves the apply's output).
 func Reverify(ctx context.Context, o Options) (*Outcome, error) {
-	if o.SavedPlan == "" || o.PlanJSON == nil {
+	if o.SavedPlan == "" || (o.PlanJSON == nil && o.Plan == nil) {
 		return nil, errors.New("gate: re-verify needs the saved plan and its JSON")
 	}
 	path := RecordPath(o.SavedPlan)

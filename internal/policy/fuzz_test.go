@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"github.com/saprism/tfgate/internal/result"
 )
 
@@ -49,7 +50,7 @@ func FuzzExceptions(f *testing.F) {
 		for _, e := range ex {
 			findings = append(findings, result.Finding{RuleID: e.RuleID, Address: addr, Enforcement: result.Deny})
 		}
-		out, reports, err := ApplyExceptions(findings, ex, now)
+		out, reports, err := exceptions.Apply(findings, ex, now)
 		if err != nil {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				if !strings.Contains(line, "ex.yaml") {

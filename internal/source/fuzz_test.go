@@ -85,7 +85,7 @@ func checkProbes(t *testing.T, ix *Index) {
 		if file, line, ok := ix.Locate(pr[0], pr[1]); ok && (line < 1 || !files[file]) {
 			t.Fatalf("Locate(%q, %q) = %s:%d, not a position in the index (%v)", pr[0], pr[1], file, line, ix.Files())
 		}
-		ix.TraceVar(pr[0], pr[1])
+		ix.Chain(pr[0], pr[1], nil)
 	}
 }
 
@@ -120,12 +120,8 @@ func FuzzTfvarsTrace(f *testing.F) {
 			return
 		}
 		for _, pr := range probes {
-			name, sub, ok := ix.TraceVar(pr[0], pr[1])
-			if !ok {
-				continue
-			}
-			if file, line, ok := vars.Locate(name, sub); ok && line < 1 {
-				t.Fatalf("Locate(%q, %v) = %s:%d", name, sub, file, line)
+			if vs, ok := ix.Chain(pr[0], pr[1], vars); ok && (vs.Line < 1 || vs.File == "") {
+				t.Fatalf("Chain(%q, %q) = %s:%d", pr[0], pr[1], vs.File, vs.Line)
 			}
 		}
 	})

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/saprism/tfgate/internal/config"
 )
 
 func TestUnlock(t *testing.T) {
@@ -14,8 +16,8 @@ func TestUnlock(t *testing.T) {
 	if err != nil || st.Holder != "" || len(st.Files) != 0 {
 		t.Fatalf("%+v %v", st, err)
 	}
-	if _, err := os.Stat(filepath.Join(l.Root, StateRoot)); !os.IsNotExist(err) {
-		t.Fatalf("unlock of an unlocked env left %s behind", StateRoot)
+	if _, err := os.Stat(filepath.Join(l.Root, config.StateRoot)); !os.IsNotExist(err) {
+		t.Fatalf("unlock of an unlocked env left %s behind", config.StateRoot)
 	}
 	// A live holder: refused, naming it.
 	lk, err := AcquireLock(l, "up")
