@@ -483,3 +483,32 @@ func firstMissing(dir string) string {
 		top = d
 	}
 }
+
+// StopDir is `tfgate local stop`: it stops the emulator recorded in
+// stateDir and says what it did. One that is alive but does not answer
+// (hung, half-started) is stopped by its recorded pid, so no process is
+// left either way.
+func StopDir(stateDir string) (string, error) {
+	e, err := Attach(stateDir)
+	if errors.Is(err, ErrNotRunning) {
+		return "emulator: not running", nil
+	}
+	if err != nil {
+		if serr := StopRecorded(stateDir); serr != nil {
+			return "", fmt.Errorf("%w; stopping it failed: %w", err, serr)
+		}
+		return fmt.Sprintf("emulator did not answer; stopped by its recorded pid (%v)", err), nil
+	}
+	if err := e.Stop(); err != nil {
+		return "", fmt.Errorf("stopping the emulator (pid %d): %w", e.PID(), err)
+	}
+	return fmt.Sprintf("emulator stopped (pid %d)", e.PID()), nil
+}
+
+// String is the `tfgate local status` answer.
+func (st State) String() string {
+	if !st.Running {
+		return "emulator: not running"
+	}
+	return fmt.Sprintf("emulator: running at %s (pid %d, since %s)\nlog: %s", st.Endpoint, st.PID, st.Since.Format("2006-01-02 15:04:05 MST"), st.LogPath)
+}
