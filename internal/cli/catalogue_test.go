@@ -154,6 +154,9 @@ func catalogue() []badInput {
 		{group: "exceptions", name: "overlapping: first one waives, both reported", files: exc("  - {id: A, rule_id: RDS-002, address: 'aws_db_instance.*', reason: r, owner: o, expires: 2099-01-01}\n  - {id: B, rule_id: RDS-002, address: aws_db_instance.main, reason: r, owner: o, expires: 2099-01-01}\n"), args: checkArgs("{testdata}/rds_unprotected.json"), code: 1, want: []string{`"exception": "A"`, `"id": "B"`}, note: "verdict from the other rules; RDS-002 waived by A, B listed as matching too"},
 		{group: "exceptions", name: "glob matching nothing", files: exc("  - {id: G, rule_id: RDS-002, address: 'aws_rds_cluster.*', reason: r, owner: o, expires: 2099-01-01}\n"), args: checkArgs("{testdata}/rds_unprotected.json"), code: 1, want: []string{`"id": "G"`, `"status": "unused"`}, note: "denied; the exception is reported unused"},
 
+		// Terraform configuration
+		{group: "terraform", name: "local module directory missing (check)", files: map[string]string{"terraform/main.tf": stackTF + "module \"net\" {\n  source = \"./modules/net\"\n}\n"}, args: checkArgs("{testdata}/rds_unprotected.json", "--config-dir", "terraform"), code: 1, want: []string{`"verdict": "fail"`}, also: []string{`module.net (source "./modules/net")`, "not found"}, note: "denied by the plan's findings; the missing module only costs its own file:line (one warning line)"},
+
 		// tfvars
 		{group: "tfvars", name: "syntax error", files: tfvars("multi_az = \n"), args: []string{"plan", "--env", "dev"}, code: 2, want: []string{"terraform/env/dev.tfvars:1"}},
 		{group: "tfvars", name: "unknown variable", files: tfvars("multi_az = true\nmulti_zone = true\n"), args: []string{"plan", "--env", "dev"}, code: 2, want: []string{"terraform/env/dev.tfvars:2", `variable "multi_zone" is not declared`}},
@@ -189,7 +192,7 @@ func catalogue() []badInput {
 		{group: "environment", name: "terraform too old", setup: fakeTerraform("1.2.0"), env: map[string]string{"TFGATE_TERRAFORM": "{root}/bin/terraform"}, args: []string{"plan", "--env", "dev"}, code: 2, want: []string{"1.2.0", ">= 1.5"}},
 		{group: "environment", name: "no provider mirror", setup: mkdir("empty-mirror"), args: []string{"validate", "--plugin-dir", "{root}/empty-mirror"}, code: 2, want: []string{"hashicorp/aws", "--plugin-dir"}},
 		{group: "environment", name: "emulator missing (no python with moto)", env: map[string]string{"TFGATE_PYTHON": "/no/such/python3"}, args: []string{"local", "start"}, code: 2, want: []string{"/no/such/python3", "TFGATE_PYTHON"}},
-		{group: "environment", name: "emulator not moto 5.2", setup: fakePython("4.1.9"), env: map[string]string{"TFGATE_PYTHON": "{root}/bin/python3"}, args: []string{"local", "start"}, code: 2, want: []string{`moto "4.1.9"`, "needs moto 5.2"}},
+		{group: "environment", name: "emulator not moto 5.2", setup: fakePython("4.1.9"), env: map[string]string{"TFGATE_PYTHON": "{root}/bin/python3"}, args: []string{"local", "start"}, code: 2, want: []string{"has moto 4.1.9", "needs moto 5.2"}},
 		{group: "environment", name: "emulator port in use", setup: busyPort, args: []string{"local", "start", "--port", "{port}"}, code: 2, want: []string{"{port}"}},
 		{group: "environment", name: "no emulator for local mode", args: []string{"plan", "--env", "dev", "--local"}, code: 2, want: []string{"no local emulator is running"}},
 		{group: "environment", name: "non-loopback AWS_ENDPOINT_URL in local mode", env: map[string]string{"AWS_ENDPOINT_URL": "http://10.0.0.5:4566"}, args: []string{"plan", "--env", "dev", "--local"}, code: 2, want: []string{"AWS_ENDPOINT_URL", "10.0.0.5", "not a loopback"}},

@@ -151,23 +151,9 @@ func decodeStrict(data []byte, v any) error {
 	dec.KnownFields(true)
 	// An empty document decodes as io.EOF: that is a valid, empty config.
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return oneLine(err)
+		return exceptions.OneLineYAML(err)
 	}
 	return nil
-}
-
-// oneLine flattens yaml's multi-line "unmarshal errors:" list into one line
-// ("line 3: field x not found ...; line 5: ..."), so the CLI prints one
-// error line naming the file and line.
-func oneLine(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msg = strings.Join(te.Errors, "; ")
-	}
-	// yaml quotes offending values as is, newlines included (fuzz finding:
-	// the scalar "0\n0" where a mapping belongs).
-	return errors.New(strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(msg))
 }
 
 func (c *Config) defaults() {
