@@ -5,7 +5,7 @@ GO ?= go
 # The provider mirror for offline machines, discovered (see .ci/plugin-dir).
 export TFGATE_PLUGIN_DIR ?= $(shell .ci/plugin-dir 2>/dev/null)
 
-.PHONY: build up down doctor test test-unit test-suites lint bench check-tools
+.PHONY: build up down doctor test test-unit test-suites lint bench fuzz test-faults check-tools
 
 build:
 	$(GO) build -o bin/tfgate ./cmd/tfgate
@@ -48,6 +48,25 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem -timeout 30m ./bench ./internal/policy
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan ./internal/report ./internal/emulator
+
+## test-faults: faults in the middle of long operations (Ctrl-C during up,
+## the emulator or the whole run killed, two runs at once, an edited saved
+## plan or record, a read-only or full .tfgate/) against the real emulator.
+## ~10 min; needs root for the tmpfs mounts. Nightly runs it.
+test-faults: check-tools
+	$(GO) test -tags faults -count=1 -timeout 60m -run 'TestFault|TestIntegrationEmulatorDiesMidApply' -v ./internal/cli
+
+## fuzz: every native fuzz target for FUZZTIME each, one at a time, at low
+## priority (docs/RELIABILITY.md has the figures). Crashers land in the
+## package's testdata/fuzz and then run as seeds in every `go test`.
+FUZZTIME ?= 1m
+FUZZ_TARGETS := internal/plan:FuzzPlanParse internal/plan:FuzzRedactPrecheck internal/gate:FuzzGate \
+	internal/config:FuzzConfigLoad internal/policy:FuzzExceptions internal/source:FuzzSourceIndex \
+	internal/source:FuzzTfvarsTrace internal/report:FuzzReports
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+	  echo "== $$fn ($$pkg, $(FUZZTIME))"; \
+	  nice -n 19 $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -parallel 1 ./$$pkg; done
 
 ## check-tools: what the tests need; tfgate installs a missing Terraform or
 ## moto into its cache (tfgate doctor says from where, or what to do)

@@ -112,7 +112,7 @@ func (a *App) rootCommand() *cobra.Command {
 	root.AddCommand(
 		a.initCommand(), a.validateCommand(), a.planCommand(), a.checkCommand(), a.applyCommand(),
 		a.upCommand(), a.downCommand(), a.outputCommand(), a.localCommand(), a.policyCommand(),
-		a.testCommand(), a.bootstrapCommand(), a.versionCommand(), a.doctorCommand(),
+		a.testCommand(), a.bootstrapCommand(), a.versionCommand(), a.doctorCommand(), a.unlockCommand(),
 	)
 	return root
 }

@@ -6,11 +6,13 @@ import (
 
 func (a *App) applyCommand() *cobra.Command {
 	var ef envFlags
+	var pf planFlags
 	c := &cobra.Command{
 		Use:   "apply --env E [--local]",
 		Short: "Apply the saved plan of the last `tfgate plan`, and nothing else",
-		Long: "apply verifies the decision record of the environment's saved plan (present, passed, same sha256)\n" +
-			"and applies exactly that plan. A missing, failed or tampered record is refused.",
+		Long: "apply verifies the decision record of the environment's saved plan (present, passed, same sha256),\n" +
+			"re-runs the gate on that plan with the policies in force now and applies exactly that plan only when the\n" +
+			"new verdict passes and matches the record. A missing, failed, edited or outdated record is refused.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := a.interruptible(cmd)
@@ -20,10 +22,11 @@ func (a *App) applyCommand() *cobra.Command {
 				return err
 			}
 			defer env.Close()
-			return env.Apply(ctx)
+			return env.Apply(ctx, pf.applyOptions())
 		},
 	}
 	ef.register(c.Flags(), true)
+	pf.registerReverify(c.Flags())
 	c.Flags().BoolVar(&ef.json, "json", false, "machine progress: Terraform's JSON UI events on stdout")
 	return c
 }

@@ -46,7 +46,7 @@ func (a *App) upCommand() *cobra.Command {
 				env.StopUnusedEmulator()
 				return err
 			}
-			if err := env.Apply(ctx); err != nil {
+			if err := env.Apply(ctx, pf.applyOptions()); err != nil {
 				return err
 			}
 			outs, err := env.Outputs(ctx)

@@ -225,9 +225,18 @@ func TestIntegrationEmulatorDiesMidApply(t *testing.T) {
 		t.Errorf("took %s to stop after the emulator died", d)
 	}
 	// The state file is still valid JSON holding the bucket.
-	if !tfg.HasResources(l.StatePath()) {
-		t.Errorf("state %s lost its resources", l.StatePath())
+	stateIntact(t, l.StatePath())
+	if strings.Contains(o.stderr, "goroutine ") || strings.Contains(o.stderr, "panic") {
+		t.Error("a stack trace instead of a message")
 	}
+	// Recovery: a new emulator, then up converges.
+	if code, _, stderr := tfgate(t, root, nil, "local", "start"); code != ExitPass {
+		t.Fatalf("local start after the crash: %s", stderr)
+	}
+	if code, _, stderr := tfgate(t, root, nil, "up", "--env", "dev", "--local", "--var", "slow=true"); code != ExitPass {
+		t.Fatalf("up after the crash: exit %d\n%s", code, stderr)
+	}
+	converged(t, root, "--var", "slow=true")
 }
 
 func TestIntegrationValidate(t *testing.T) {

@@ -15,7 +15,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/saprism/tfgate/internal/exceptions"
 	"gopkg.in/yaml.v3"
@@ -77,9 +80,70 @@ func Load(root string) (*Config, error) {
 		if err := exceptions.SetLines(data, p, c.Exceptions); err != nil {
 			return nil, err
 		}
+		if err := validate(data, p); err != nil {
+			return nil, err
+		}
 	}
 	c.defaults()
 	return c, nil
+}
+
+// envName is what an environment may be called: it becomes a directory
+// under .tfgate/ and a file name under terraform/env/, so no separators,
+// dots or spaces.
+var envName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+
+// Enforcements are the words an enforcement override may use.
+var Enforcements = []string{"advisory", "warn", "deny"}
+
+// validate checks what the YAML decoder cannot: environment names and
+// enforcement overrides, each error naming the file and line.
+func validate(data []byte, path string) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil || len(root.Content) == 0 {
+		return nil // decodeStrict reported it already
+	}
+	top := root.Content[0]
+	known := map[string]bool{}
+	for _, e := range Environments {
+		known[e] = true
+	}
+	if envs := mappingValue(top, "environments"); envs != nil {
+		for i := 0; i+1 < len(envs.Content); i += 2 {
+			k := envs.Content[i]
+			if !envName.MatchString(k.Value) {
+				return fmt.Errorf("%s: line %d: environment name %q: use lower-case letters, digits, '-' and '_' (it names a directory)", path, k.Line, k.Value)
+			}
+			known[k.Value] = true
+		}
+	}
+	if enf := mappingValue(top, "enforcement"); enf != nil {
+		for i := 0; i+1 < len(enf.Content); i += 2 {
+			rule, envs := enf.Content[i], enf.Content[i+1]
+			for j := 0; j+1 < len(envs.Content); j += 2 {
+				env, word := envs.Content[j], envs.Content[j+1]
+				if !known[env.Value] {
+					return fmt.Errorf("%s: line %d: enforcement of %s for environment %q, which is not defined", path, env.Line, rule.Value, env.Value)
+				}
+				if !slices.Contains(Enforcements, word.Value) {
+					return fmt.Errorf("%s: line %d: enforcement of %s in %s is %q; want one of %s", path, word.Line, rule.Value, env.Value, word.Value, strings.Join(Enforcements, ", "))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.MappingNode {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 func decodeStrict(data []byte, v any) error {
@@ -87,7 +151,7 @@ func decodeStrict(data []byte, v any) error {
 	dec.KnownFields(true)
 	// An empty document decodes as io.EOF: that is a valid, empty config.
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return err
+		return exceptions.OneLineYAML(err)
 	}
 	return nil
 }

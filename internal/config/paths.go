@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -181,4 +183,37 @@ func (c *Config) EnvFromPath(path string) (env string, local, ok bool) {
 		return "", false, false
 	}
 	return parts[0], parts[1] == "local", true
+}
+
+// SARIFFallback is the file SARIF results the source mapper could not place
+// point at (line 1): GitHub code scanning rejects results without a location,
+// and a stateful-guard deny must not vanish from the PR. It is the stack's
+// main.tf when present (where a reviewer looks first), else the plan file
+// (planName, relative to the root). c may be nil.
+func (c *Config) SARIFFallback(planName string) string {
+	if c != nil {
+		if _, err := os.Stat(filepath.Join(c.TerraformPath(), "main.tf")); err == nil {
+			return filepath.ToSlash(filepath.Join(c.TerraformDir, "main.tf"))
+		}
+	}
+	if filepath.IsAbs(planName) {
+		// A plan outside the repository: code scanning rejects absolute
+		// and out-of-tree paths; its base name is at least relative.
+		planName = filepath.Base(planName)
+	}
+	return filepath.ToSlash(planName)
+}
+
+// EnvOrder lists the known environments first in their order of growing
+// enforcement, then any extra ones from tfgate.yaml.
+func (c *Config) EnvOrder() []string {
+	out := append([]string(nil), Environments...)
+	var extra []string
+	for n := range c.Environments {
+		if !slices.Contains(Environments, n) {
+			extra = append(extra, n)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
 }

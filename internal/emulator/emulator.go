@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -89,12 +90,21 @@ const (
 
 // Start writes the launcher under StateDir and starts moto on 127.0.0.1. It returns once the
 // emulator answers its health probe, or an error carrying the tail of its log.
-func Start(ctx context.Context, o Options) (*Emulator, error) {
+func Start(ctx context.Context, o Options) (_ *Emulator, err error) {
 	if o.StateDir == "" {
 		return nil, errors.New("emulator: StateDir is required")
 	}
 	if o.ReadyTimeout == 0 {
 		o.ReadyTimeout = 60 * time.Second
+	}
+	// A start that fails (no moto, port taken) leaves no state directory it
+	// created behind: the error carries the log tail already.
+	if top := firstMissing(o.StateDir); top != "" {
+		defer func() {
+			if err != nil {
+				os.RemoveAll(top)
+			}
+		}()
 	}
 	if err := os.MkdirAll(o.StateDir, 0o755); err != nil {
 		return nil, fmt.Errorf("emulator: state dir: %w", err)
@@ -460,4 +470,45 @@ func checkPortFree(port int) error {
 		return fmt.Errorf("emulator: port %d on %s is already in use; pick another with --port or use 0 for a free one", port, Host)
 	}
 	return l.Close()
+}
+
+// firstMissing returns the outermost ancestor of dir (or dir) that does not
+// exist yet, "" when dir exists.
+func firstMissing(dir string) string {
+	top := ""
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); !errors.Is(err, fs.ErrNotExist) || d == filepath.Dir(d) {
+			return top
+		}
+		top = d
+	}
+}
+
+// StopDir is `tfgate local stop`: it stops the emulator recorded in
+// stateDir and says what it did. One that is alive but does not answer
+// (hung, half-started) is stopped by its recorded pid, so no process is
+// left either way.
+func StopDir(stateDir string) (string, error) {
+	e, err := Attach(stateDir)
+	if errors.Is(err, ErrNotRunning) {
+		return "emulator: not running", nil
+	}
+	if err != nil {
+		if serr := StopRecorded(stateDir); serr != nil {
+			return "", fmt.Errorf("%w; stopping it failed: %w", err, serr)
+		}
+		return fmt.Sprintf("emulator did not answer; stopped by its recorded pid (%v)", err), nil
+	}
+	if err := e.Stop(); err != nil {
+		return "", fmt.Errorf("stopping the emulator (pid %d): %w", e.PID(), err)
+	}
+	return fmt.Sprintf("emulator stopped (pid %d)", e.PID()), nil
+}
+
+// String is the `tfgate local status` answer.
+func (st State) String() string {
+	if !st.Running {
+		return "emulator: not running"
+	}
+	return fmt.Sprintf("emulator: running at %s (pid %d, since %s)\nlog: %s", st.Endpoint, st.PID, st.Since.Format("2006-01-02 15:04:05 MST"), st.LogPath)
 }

@@ -116,3 +116,29 @@ func checkLoopbackURL(raw string) error {
 	}
 	return nil
 }
+
+// CheckCaller looks at the caller's own environment before local mode
+// starts: an AWS_ENDPOINT_URL* that is set to a non-loopback address is a
+// misconfiguration local mode refuses (the user meant some other endpoint);
+// real-looking credentials are only reported, because local mode never
+// passes them on (BuildEnv drops them) and many shells carry them. Values
+// are never printed.
+func CheckCaller(environ []string) (warnings []string, err error) {
+	var creds []string
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		switch {
+		case (k == "AWS_ENDPOINT_URL" || strings.HasPrefix(k, "AWS_ENDPOINT_URL_")) && v != "":
+			if err := checkLoopbackURL(v); err != nil {
+				return nil, fmt.Errorf("local mode refused: %s %v; local mode talks only to the emulator: unset %s", k, err, k)
+			}
+		case k == "AWS_ACCESS_KEY_ID" && realKeyID.MatchString(v), k == "AWS_SECRET_ACCESS_KEY" && realSecret.MatchString(v):
+			creds = append(creds, k)
+		}
+	}
+	if len(creds) > 0 {
+		sort.Strings(creds)
+		warnings = append(warnings, fmt.Sprintf("%s in your environment look like real AWS credentials: local mode does not pass them to Terraform or the emulator", strings.Join(creds, ", ")))
+	}
+	return warnings, nil
+}

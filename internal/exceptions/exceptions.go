@@ -146,7 +146,9 @@ func appendUnique(list []string, s string) []string {
 // of characters (dots and brackets included) and ? is one character.
 // Everything else is literal, so addresses like module.a["x"] need no
 // escaping.
-func globMatch(pattern, s string) bool {
+func globMatch(glob, addr string) bool {
+	// Runes, not bytes: ? is one character also in module.a["é"].
+	pattern, s := []rune(glob), []rune(addr)
 	// Iterative wildcard matching with backtracking to the last *.
 	p, i := 0, 0
 	star, mark := -1, 0

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -24,7 +25,7 @@ func ReadFile(path string) ([]Exception, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, OneLineYAML(err))
 	}
 	if err := SetLines(data, path, doc.Exceptions); err != nil {
 		return nil, err
@@ -56,4 +57,18 @@ func SetLines(data []byte, path string, ex []Exception) error {
 		}
 	}
 	return nil
+}
+
+// OneLineYAML flattens yaml's multi-line "unmarshal errors:" list into one
+// line ("line 3: field x not found ...; line 5: ..."), so the CLI prints one
+// error line naming the file and line.
+func OneLineYAML(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msg = strings.Join(te.Errors, "; ")
+	}
+	// yaml quotes offending values as is, newlines included (fuzz finding:
+	// the scalar "0\n0" where a mapping belongs).
+	return errors.New(strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(msg))
 }

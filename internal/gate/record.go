@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/saprism/tfgate/internal/atomicfile"
 	"github.com/saprism/tfgate/internal/result"
 )
 
@@ -79,14 +80,9 @@ func WriteRecord(savedPlan string, r *result.Result) error {
 	if err != nil {
 		return fmt.Errorf("decision record: %w", err)
 	}
-	// Write then rename, so a crash never leaves a half record behind.
-	path := RecordPath(savedPlan)
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("decision record: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	// Write then rename, so a crash or a full disk never leaves a half
+	// record behind.
+	if err := atomicfile.WriteFile(RecordPath(savedPlan), append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("decision record: %w", err)
 	}
 	return nil

@@ -66,6 +66,14 @@ func Parse(data []byte, name string) (*Plan, error) {
 	if major, _, _ := strings.Cut(fv, "."); major != "1" {
 		return nil, fmt.Errorf("%s: unsupported plan format_version %q (tfgate reads 1.x)", name, fv)
 	}
+	if _, ok := obj["resource_changes"]; ok {
+		if _, ok := obj["resource_changes"].([]any); !ok {
+			return nil, fmt.Errorf("%s: invalid Terraform plan: resource_changes is not a list", name)
+		}
+	}
+	if err := validateChanges(obj); err != nil {
+		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
+	}
 	raw := &tfjson.Plan{}
 	raw.UseJSONNumber(true)
 	if err := json.Unmarshal(data, raw); err != nil {
@@ -73,11 +81,6 @@ func Parse(data []byte, name string) (*Plan, error) {
 	}
 	if err := raw.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
-	}
-	if _, ok := obj["resource_changes"]; ok {
-		if _, ok := obj["resource_changes"].([]any); !ok {
-			return nil, fmt.Errorf("%s: invalid Terraform plan: resource_changes is not a list", name)
-		}
 	}
 
 	sum := sha256.Sum256(data)
@@ -197,6 +200,8 @@ func kind(v any) string {
 		return "a boolean"
 	case json.Number:
 		return "a number"
+	case map[string]any:
+		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
 }

@@ -6,6 +6,9 @@ package policy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -72,6 +75,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if e.overrides, err = validateOverrides(opts.Overrides, rules); err != nil {
 		return nil, err
 	}
+	e.hash = withOverrides(e.hash, e.overrides)
 	// One query for every rule: r<i> = {f | f := data.<rule>[_]}. A set
 	// comprehension is defined even when a rule produces nothing, so one
 	// silent rule cannot hide the others.
@@ -216,7 +220,7 @@ func (e *Engine) finding(r *rule, v any, env string) (result.Finding, error) {
 			return f, fmt.Errorf("%s: rule %s emitted a finding with id %q", r.loc, r.ID, id)
 		}
 	default:
-		return f, fmt.Errorf("%s: rule %s emitted %T, want an object or a string", r.loc, r.ID, v)
+		return f, fmt.Errorf("%s: rule %s emitted %s, want an object or a string", r.loc, r.ID, kindOf(v))
 	}
 	if f.Message == "" {
 		return f, fmt.Errorf("%s: rule %s emitted a finding without message", r.loc, r.ID)
@@ -239,4 +243,37 @@ func evalError(err error) error {
 		return fmt.Errorf("policy evaluation error: %s:%d: %s", te.Location.File, te.Location.Row, te.Message)
 	}
 	return fmt.Errorf("policy evaluation error: %w", err)
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case json.Number, float64, int:
+		return "a number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// withOverrides folds tfgate.yaml's enforcement overrides into the policy
+// hash: they change what the rules do, so a decision record made under other
+// overrides must not match (apply says "policies changed"). Without
+// overrides the hash is the sources' alone.
+func withOverrides(hash string, over map[string]map[string]result.Enforcement) string {
+	if len(over) == 0 {
+		return hash
+	}
+	var lines []string
+	for id, envs := range over {
+		for env, e := range envs {
+			lines = append(lines, id+"\x00"+env+"\x00"+string(e))
+		}
+	}
+	sort.Strings(lines)
+	sum := sha256.Sum256([]byte(hash + "\x00" + strings.Join(lines, "\n")))
+	return hex.EncodeToString(sum[:])
 }

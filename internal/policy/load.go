@@ -151,7 +151,7 @@ func astErrors(errs ast.Errors) error {
 			lines = append(lines, e.Message)
 		}
 	}
-	return fmt.Errorf("policy compile error:\n  %s", strings.Join(lines, "\n  "))
+	return fmt.Errorf("policy compile error: %s", strings.Join(lines, "; "))
 }
 
 // hashSources is a stable digest of the policy set (names and contents).

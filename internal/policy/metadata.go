@@ -126,9 +126,10 @@ func rulesFrom(c *ast.Compiler) ([]*rule, error) {
 		byRef[ar.Path.String()] = r
 		out = append(out, r)
 	}
+	errs = append(errs, unannotated(c, byRef)...)
 	if len(errs) > 0 {
 		sort.Strings(errs)
-		return nil, fmt.Errorf("policy metadata error:\n  %s", strings.Join(errs, "\n  "))
+		return nil, fmt.Errorf("policy metadata error: %s", strings.Join(errs, "; "))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
@@ -159,4 +160,55 @@ func (e *Engine) enforcementFor(r *rule, env string) result.Enforcement {
 		return o
 	}
 	return r.Enforcement["production"]
+}
+
+// conftestNames are the rule names conftest evaluates. A rule by one of
+// these names without METADATA custom.id would never run under tfgate (only
+// rules with an id are evaluated), so a policy its author believes in would
+// silently pass every plan: that is an error, not a skip. The library's own
+// conftest entry points (main.rego), which only re-export the findings of
+// data.tfgate, are exempt.
+var conftestNames = map[string]bool{"deny": true, "violation": true, "warn": true}
+
+func unannotated(c *ast.Compiler, byRef map[string]*rule) []string {
+	var errs []string
+	seen := map[string]bool{}
+	for _, m := range c.Modules {
+		for _, r := range m.Rules {
+			if r.Location != nil && isTest(r.Location.File) {
+				continue
+			}
+			name := r.Head.Name.String()
+			if name == "" && len(r.Head.Reference) > 0 {
+				name = strings.Trim(r.Head.Reference[len(r.Head.Reference)-1].Value.String(), `"`)
+			}
+			ref := r.Ref().String()
+			if !strings.HasPrefix(ref, "data.") {
+				ref = m.Package.Path.String() + "." + ref
+			}
+			if !conftestNames[name] || len(r.Head.Args) > 0 || byRef[ref] != nil || seen[ref] || aggregates(m) {
+				continue
+			}
+			seen[ref] = true
+			loc := ""
+			if r.Location != nil {
+				loc = fmt.Sprintf("%s:%d: ", r.Location.File, r.Location.Row)
+			}
+			errs = append(errs, fmt.Sprintf("%srule %s has no METADATA with custom.id and custom.severity, so tfgate would never evaluate it", loc, name))
+		}
+	}
+	return errs
+}
+
+// aggregates reports whether module m re-exports tfgate's own findings (it
+// refers to data.tfgate...), like main.rego's conftest entry points.
+func aggregates(m *ast.Module) bool {
+	found := false
+	ast.WalkRefs(m, func(ref ast.Ref) bool {
+		if strings.HasPrefix(ref.String(), "data.tfgate.") {
+			found = true
+		}
+		return found
+	})
+	return found
 }

@@ -78,6 +78,10 @@ var aliases = map[string]string{"md": "markdown", "xml": "junit"}
 
 // New returns the reporter for format.
 func New(format string, o Options) (Reporter, error) {
+	red := o.Redactor
+	if red == nil {
+		red = plan.NewRedactor(nil)
+	}
 	var r Reporter
 	switch canonical(format) {
 	case "text":
@@ -85,17 +89,15 @@ func New(format string, o Options) (Reporter, error) {
 	case "json":
 		r = jsonReporter{}
 	case "sarif":
-		r = sarifReporter{fallback: o.FallbackFile}
+		// The fallback location is printed too, so it is scrubbed like
+		// every other string (fuzz finding: it was not).
+		r = sarifReporter{fallback: stripControl(red.Redact(o.FallbackFile))}
 	case "junit":
 		r = junitReporter{}
 	case "markdown":
 		r = markdownReporter{}
 	default:
 		return nil, fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats, ", "))
-	}
-	red := o.Redactor
-	if red == nil {
-		red = plan.NewRedactor(nil)
 	}
 	return redacting{inner: r, red: red}, nil
 }
@@ -157,7 +159,9 @@ func prepare(res *result.Result, red Redactor) *result.Result {
 		if r, ok := memo[v]; ok {
 			return r
 		}
-		r := stripControl(red.Redact(v))
+		// Invalid UTF-8 (a path or value from outside the plan JSON) would
+		// make the XML and JSON reports invalid documents (fuzz finding).
+		r := stripControl(strings.ToValidUTF8(red.Redact(v), "\uFFFD"))
 		memo[v] = r
 		return r
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -242,8 +244,14 @@ func sarifRuleOf(m result.Rule, env string) sarifRule {
 	if m.Severity != "" {
 		rule.Properties["severity"] = string(m.Severity)
 	}
-	if len(m.Docs) > 0 {
-		rule.HelpURI = m.Docs[0]
+	// helpUri must be an absolute URI; a custom rule's related_resources
+	// may hold anything (fuzz finding: a relative path made the whole log
+	// invalid SARIF). The docs stay in the help text either way.
+	for _, d := range m.Docs {
+		if webURL(d) {
+			rule.HelpURI = d
+			break
+		}
 	}
 	if e, ok := m.Enforcement[env]; ok {
 		rule.DefaultConfiguration = &sarifConfig{Level: sarifLevel(e)}
@@ -381,7 +389,9 @@ func uriPath(p string) string {
 	var b strings.Builder
 	for i := 0; i < len(p); i++ {
 		c := p[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte(`%#?"<>\^`+"`{|}[]", c) >= 0 {
+		// ':' too: a relative reference whose first segment holds a colon
+		// reads as a scheme (fuzz finding: file "x:" made invalid SARIF).
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`%#?:"<>\^`+"`{|}[]", c) >= 0 {
 			b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{c})))
 			continue
 		}
@@ -393,4 +403,17 @@ func uriPath(p string) string {
 func fingerprint(f result.Finding) string {
 	sum := sha256.Sum256([]byte(f.RuleID + "\x00" + f.Address + "\x00" + f.Attribute))
 	return hex.EncodeToString(sum[:16])
+}
+
+// webURL reports whether s is an absolute http(s) URL that SARIF consumers
+// accept as a uri.
+func webURL(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false
+	}
+	if h := u.Hostname(); strings.Contains(h, ":") && (net.ParseIP(h) == nil || !strings.Contains(u.Host, "[")) {
+		return false
+	}
+	return true
 }

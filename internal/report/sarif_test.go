@@ -21,7 +21,7 @@ var (
 
 // officialSARIFSchema compiles the OASIS SARIF 2.1.0 schema (draft-04) with
 // format assertions on, so "uri" and "uri-reference" values are checked too.
-func officialSARIFSchema(t *testing.T) *jsonschema.Schema {
+func officialSARIFSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
 	sarifSchemaOnce.Do(func() {
 		f, err := os.Open("testdata/sarif-schema-2.1.0.json")

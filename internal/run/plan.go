@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
+	"github.com/saprism/tfgate/internal/atomicfile"
+	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/gate"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/source"
 	tfg "github.com/saprism/tfgate/internal/terraform"
 )
 
@@ -57,7 +61,13 @@ func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The previous saved plan goes first: whatever fails below, no older
+	// plan can be applied by mistake.
 	e.removeSavedPlan()
+	// Bad var files fail here, naming file:line, before a plan of minutes.
+	if err := checkVarFiles(e.cfg, varFiles); err != nil {
+		return nil, err
+	}
 	if err := e.Init(ctx, false); err != nil {
 		return nil, err
 	}
@@ -74,7 +84,7 @@ func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(e.layout.PlanJSONPath(), js, 0o600); err != nil {
+	if err := atomicfile.WriteFile(e.layout.PlanJSONPath(), js, 0o600); err != nil {
 		return nil, err
 	}
 	e.progressf("saved plan: %s", e.layout.Rel(e.layout.PlanPath()))
@@ -107,35 +117,57 @@ func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
 	return e.planned, nil
 }
 
+// ApplyOptions are the gate flags apply re-runs the gate with: the same as
+// the plan's, or the re-run may not match the record.
+type ApplyOptions struct {
+	PolicyDirs   []string
+	AllowDestroy []string
+	Strict       bool
+	ToolVersion  string
+}
+
 // Apply applies the saved plan of the last `plan`, only after its decision
-// record verifies. The plan's sensitive values are scrubbed from Terraform's
-// progress and errors while it runs.
-func (e *Env) Apply(ctx context.Context) error {
+// record verifies. The record is a file anyone can edit, so it is not
+// trusted alone: the gate runs again on `terraform show -json` of the saved
+// plan with the policies in force now and o's gate flags, and apply goes
+// ahead only when that passes and matches the record (gate.Reverify). The
+// plan's sensitive values are scrubbed from Terraform's progress and errors
+// while it runs.
+func (e *Env) Apply(ctx context.Context, o ApplyOptions) error {
 	planPath := e.layout.PlanPath()
 	if _, err := os.Stat(planPath); err != nil {
 		return fmt.Errorf("no saved plan for %s at %s: run `tfgate plan --env %s%s` first", e, e.layout.Rel(planPath), e.layout.Env, e.LocalFlag())
 	}
 	if err := gate.VerifyRecord(planPath); err != nil {
-		var re *gate.RecordError
-		if errors.As(err, &re) && re.Reason == gate.ReasonFailed {
-			return &DeniedError{Reason: "apply refused: " + err.Error()}
+		return refusal(err, false)
+	}
+	gopts := gate.Options{Config: e.cfg, Env: e.layout.Env, PlanName: e.layout.Rel(planPath), SavedPlan: planPath,
+		PolicyDirs: o.PolicyDirs, AllowDestroy: o.AllowDestroy, Strict: o.Strict, ToolVersion: o.ToolVersion, NoSource: true}
+	if e.planned != nil {
+		// This run made the plan from the saved plan's own show -json.
+		gopts.Plan = e.planned.Plan
+	} else {
+		js, err := e.runner.ShowPlan(ctx, planPath)
+		if err != nil {
+			return fmt.Errorf("apply refused: terraform cannot read the saved plan %s: %s", e.layout.Rel(planPath), firstLine(err.Error()))
 		}
-		return fmt.Errorf("apply refused: %w", err)
+		gopts.PlanJSON = js
 	}
+	out, err := gate.Reverify(ctx, gopts)
+	if err != nil {
+		return refusal(err, true)
+	}
+	e.progressf("gate re-run on the saved plan: %s, matches its decision record", out.Result.Verdict)
 	e.progressf("terraform apply %s (%s)...", e.layout.Rel(planPath), e)
-	var red *plan.Redactor
-	total := 0
-	if p := e.savedPlan(); p != nil {
-		red, total = p.Redactor, p.Operations()
-	}
+	red, total := out.Plan.Redactor, out.Plan.Operations()
 	prog := e.progress(total, red)
-	err := e.terraformRun(ctx, "apply", func(ctx context.Context) error {
+	err = e.terraformRun(ctx, "apply", func(ctx context.Context) error {
 		return e.runner.Apply(ctx, tfg.ApplyOptions{PlanFile: planPath}, prog)
 	})
 	if err != nil {
 		var died *EmulatorDiedError
 		var stale *tfg.StalePlanError
-		if red == nil || errors.As(err, &died) || errors.As(err, &stale) {
+		if errors.As(err, &died) || errors.As(err, &stale) {
 			return err
 		}
 		// Providers echo values in their errors: scrub the plan's secrets.
@@ -149,21 +181,28 @@ func (e *Env) Apply(ctx context.Context) error {
 	return nil
 }
 
-// savedPlan is the decoded saved plan: the one this run made, else its JSON
-// beside the saved plan (an apply in a later process), else nil.
-func (e *Env) savedPlan() *plan.Plan {
-	if e.planned != nil {
-		return e.planned.Plan
+// refusal is the error of a saved plan apply will not run: a DeniedError
+// (exit 1) when the gate denies it, a plain error (exit 2) for anything
+// else (no record, edited, changed).
+func refusal(err error, regated bool) error {
+	msg := err.Error()
+	var re *gate.RecordError
+	isRec := errors.As(err, &re)
+	if regated && isRec && (re.Reason == gate.ReasonFailed || re.Reason == gate.ReasonChanged) {
+		msg += " (apply re-runs the gate with the policies in force now: give it the same --policy, --allow-destroy and --strict as plan)"
 	}
-	js, err := os.ReadFile(e.layout.PlanJSONPath())
-	if err != nil {
-		return nil
+	if isRec && re.Reason == gate.ReasonFailed {
+		return &DeniedError{Reason: "apply refused: " + msg}
 	}
-	p, err := decode(js, e.layout.Rel(e.layout.PlanJSONPath()))
-	if err != nil {
-		return nil
+	return fmt.Errorf("apply refused: %s", msg)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
 	}
-	return p
+	return s
 }
 
 // Destroy removes any saved plan and destroys the environment; in local
@@ -194,4 +233,14 @@ func (e *Env) Destroy(ctx context.Context, extraVarFiles, vars []string) error {
 	}
 	e.StopOwnedEmulator()
 	return nil
+}
+
+// checkVarFiles checks var files against the configuration's variable
+// declarations (source.CheckVars) before Terraform runs.
+func checkVarFiles(cfg *config.Config, varFiles []string) error {
+	ix, err := source.Load(cfg.Root, cfg.TerraformDir)
+	if err != nil {
+		return err
+	}
+	return ix.CheckVars(varFiles)
 }

@@ -133,6 +133,13 @@ func (e *Env) setup(ctx context.Context) error {
 	}
 	var emuEnv []string
 	if e.layout.Local {
+		warns, err := emulator.CheckCaller(os.Environ())
+		if err != nil {
+			return err
+		}
+		for _, w := range warns {
+			e.infof("warning: %s", w)
+		}
 		if err := e.attachEmulator(ctx); err != nil {
 			return err
 		}

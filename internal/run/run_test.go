@@ -68,7 +68,7 @@ func TestUpDecodesThePlanOnce(t *testing.T) {
 	if g.Result.Verdict == result.Fail {
 		t.Fatalf("the one-bucket stack was denied: %+v", g.Result.Summary)
 	}
-	if err := env.Apply(ctx); err != nil {
+	if err := env.Apply(ctx, ApplyOptions{ToolVersion: "test"}); err != nil {
 		t.Fatalf("apply: %v\n%s", err, log.String())
 	}
 	if len(decoded) != 1 || decoded[0] != g.Plan {

@@ -48,20 +48,7 @@ func (ix *Index) LoadVars(varFiles []string) (*Vars, error) {
 		files = append(files, auto...)
 	}
 	for _, f := range varFiles {
-		if !filepath.IsAbs(f) {
-			// Relative to the repository root; else to the working
-			// directory (a --var-file given on the command line).
-			rooted := filepath.Join(ix.root, f)
-			if _, err := os.Stat(rooted); err != nil {
-				if alt, err2 := filepath.Abs(f); err2 == nil {
-					if _, err3 := os.Stat(alt); err3 == nil {
-						rooted = alt
-					}
-				}
-			}
-			f = rooted
-		}
-		files = append(files, f)
+		files = append(files, ix.varFilePath(f))
 	}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
@@ -355,4 +342,22 @@ func (ix *Index) Annotate(findings []result.Finding, p *tfjson.Plan, varFiles []
 		}
 		f.SetAt = &set
 	}
+}
+
+// varFilePath resolves a var file: absolute as is; relative to the
+// repository root, else to the working directory (a --var-file given on
+// the command line).
+func (ix *Index) varFilePath(f string) string {
+	if filepath.IsAbs(f) {
+		return f
+	}
+	rooted := filepath.Join(ix.root, f)
+	if _, err := os.Stat(rooted); err != nil {
+		if alt, err2 := filepath.Abs(f); err2 == nil {
+			if _, err3 := os.Stat(alt); err3 == nil {
+				return alt
+			}
+		}
+	}
+	return rooted
 }

@@ -1,0 +1,101 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// validActions are the action lists Terraform writes in a plan's
+// resource_changes (terraform's jsonplan actionToJSON). Anything else is a
+// hand-edited or foreign document: the gate must not guess what it means.
+var validActions = map[string]bool{
+	"no-op": true, "create": true, "read": true, "update": true, "delete": true, "forget": true,
+	"delete,create": true, "create,delete": true,
+	// Terraform >= 1.9: a replaced object whose removed block says
+	// destroy = false.
+	"create,forget": true,
+}
+
+// validateChanges rejects resource_changes Terraform would never write, so a
+// plan that is not what it claims fails closed instead of passing rules that
+// never saw its resources. Each error names the entry (address, or index when
+// the address itself is missing) and what is wrong.
+func validateChanges(obj map[string]any) error {
+	rcs, _ := obj["resource_changes"].([]any)
+	type key struct{ address, deposed string }
+	seen := make(map[key]int, len(rcs))
+	for i, v := range rcs {
+		where := fmt.Sprintf("resource_changes[%d]", i)
+		rc, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s: is %s, not a resource change object", where, kind(v))
+		}
+		addr, ok := rc["address"].(string)
+		if !ok || strings.TrimSpace(addr) == "" {
+			return fmt.Errorf("%s: no address", where)
+		}
+		where = fmt.Sprintf("%s (%s)", where, addr)
+		if t, ok := rc["type"].(string); !ok || strings.TrimSpace(t) == "" {
+			return fmt.Errorf("%s: no type", where)
+		}
+		if m, ok := rc["mode"]; ok && m != "managed" && m != "data" {
+			return fmt.Errorf("%s: mode %s is neither \"managed\" nor \"data\"", where, describe(m))
+		}
+		// A deposed object (create_before_destroy interrupted) shares the
+		// address of the current one; the pair is what must be unique.
+		dep, _ := rc["deposed"].(string)
+		k := key{addr, dep}
+		if j, dup := seen[k]; dup {
+			return fmt.Errorf("%s: duplicate address (also resource_changes[%d])", where, j)
+		}
+		seen[k] = i
+		ch, ok := rc["change"].(map[string]any)
+		if !ok {
+			return fmt.Errorf("%s: change is %s, not an object", where, describe(rc["change"]))
+		}
+		if err := validateActions(ch["actions"]); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		for _, f := range []string{"before", "after"} {
+			switch v := ch[f].(type) {
+			case nil, map[string]any:
+			default:
+				return fmt.Errorf("%s: change.%s is %s, not an object or null", where, f, kind(v))
+			}
+		}
+	}
+	return nil
+}
+
+func validateActions(v any) error {
+	as, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("change.actions is %s, not a list", describe(v))
+	}
+	if len(as) == 0 {
+		return fmt.Errorf("change.actions is empty")
+	}
+	names := make([]string, len(as))
+	for i, a := range as {
+		s, ok := a.(string)
+		if !ok {
+			return fmt.Errorf("change.actions[%d] is %s, not a string", i, kind(a))
+		}
+		names[i] = s
+	}
+	if !validActions[strings.Join(names, ",")] {
+		return fmt.Errorf("change.actions %q is not an action list Terraform writes", names)
+	}
+	return nil
+}
+
+// describe is kind for a value that may be absent.
+func describe(v any) string {
+	if v == nil {
+		return "missing or null"
+	}
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("%q", s)
+	}
+	return kind(v)
+}
