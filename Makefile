@@ -33,6 +33,8 @@ lint:
 	terraform fmt -check -recursive terraform
 	$(GO) tool opa fmt --list --fail policies
 	$(GO) tool opa check --strict policies
+	@# The CI workflows (shellcheck on their scripts when it is installed).
+	$(GO) tool actionlint
 
 ## bench: the gate on generated plans of 100/1k/10k resources, and its parts
 ## (bench/README.md has the numbers and the peer comparison)
