@@ -85,16 +85,22 @@ func (a *App) check(ctx context.Context, path string, ef *envFlags, pf *planFlag
 		}
 		varFiles = append(varFiles, f)
 	}
+	gcfg, changes, done, err := a.trustedPolicy(ctx, cfg, pf)
+	if err != nil {
+		return err
+	}
+	defer done()
 	out, err := gate.Evaluate(ctx, gate.Options{
-		Config:       cfg,
-		Env:          env,
-		PlanJSON:     data,
-		PlanName:     name,
-		VarFiles:     varFiles,
-		PolicyDirs:   pf.policyDirs,
-		AllowDestroy: pf.allowDestroy,
-		Strict:       pf.strict,
-		ToolVersion:  Version,
+		Config:        gcfg,
+		PolicyChanges: changes,
+		Env:           env,
+		PlanJSON:      data,
+		PlanName:      name,
+		VarFiles:      varFiles,
+		PolicyDirs:    pf.policyDirs,
+		AllowDestroy:  pf.allowDestroy,
+		Strict:        pf.strict,
+		ToolVersion:   Version,
 	})
 	if err != nil {
 		return failf("%v", err)

@@ -26,11 +26,13 @@ type planFlags struct {
 	strict       bool
 	allowDestroy []string
 	policyDirs   []string
+	trustedRef   string
 }
 
 func (f *planFlags) register(c interface {
 	StringArrayVar(*[]string, string, []string, string)
 	BoolVar(*bool, string, bool, string)
+	StringVar(*string, string, string, string)
 }) {
 	c.StringArrayVar(&f.varFiles, "var-file", nil, "extra tfvars file, after the environment's own (repeatable)")
 	c.StringArrayVar(&f.vars, "var", nil, "variable K=V, after the var files (repeatable)")
@@ -41,11 +43,13 @@ func (f *planFlags) register(c interface {
 func (f *planFlags) registerGate(c interface {
 	StringArrayVar(*[]string, string, []string, string)
 	BoolVar(*bool, string, bool, string)
+	StringVar(*string, string, string, string)
 }) {
 	c.StringArrayVar(&f.outputs, "output", nil, "report FMT[=FILE]: text, json, sarif, junit, markdown (repeatable; default text to stdout)")
 	c.BoolVar(&f.strict, "strict", false, "fail on warnings too")
 	c.StringArrayVar(&f.allowDestroy, "allow-destroy", nil, "allow deleting or replacing this stateful resource ADDRESS (repeatable)")
 	c.StringArrayVar(&f.policyDirs, "policy", nil, "extra policy directory DIR, added to the embedded policies (repeatable)")
+	c.StringVar(&f.trustedRef, "trusted-ref", "", "judge by the policies, enforcement and exceptions of git commit REF (a pull request's base); the working tree's changes to them are reported as pending review")
 }
 
 func checkVars(vars []string) error {
@@ -82,6 +86,11 @@ func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, 
 	if err != nil {
 		return nil, failf("%v", err)
 	}
+	gcfg, pending, done, err := a.trustedPolicy(ctx, s.cfg, pf)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	s.removeSavedPlan()
 	if err := s.ensureInit(ctx, false, ef.backendConfig); err != nil {
 		return nil, err
@@ -110,16 +119,17 @@ func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, 
 		a.infof("saved plan: %s", s.layout.Rel(s.layout.PlanPath()))
 	}
 	out, err := gate.Evaluate(ctx, gate.Options{
-		Config:       s.cfg,
-		Env:          s.layout.Env,
-		PlanJSON:     js,
-		PlanName:     s.layout.Rel(s.layout.PlanJSONPath()),
-		SavedPlan:    s.layout.PlanPath(),
-		VarFiles:     varFiles,
-		PolicyDirs:   pf.policyDirs,
-		AllowDestroy: pf.allowDestroy,
-		Strict:       pf.strict,
-		ToolVersion:  Version,
+		Config:        gcfg,
+		PolicyChanges: pending,
+		Env:           s.layout.Env,
+		PlanJSON:      js,
+		PlanName:      s.layout.Rel(s.layout.PlanJSONPath()),
+		SavedPlan:     s.layout.PlanPath(),
+		VarFiles:      varFiles,
+		PolicyDirs:    pf.policyDirs,
+		AllowDestroy:  pf.allowDestroy,
+		Strict:        pf.strict,
+		ToolVersion:   Version,
 	})
 	if err != nil {
 		return nil, failf("gate: %v (the plan is saved at %s but has no decision record, so it cannot be applied)", err, s.layout.Rel(s.layout.PlanPath()))

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -29,6 +30,14 @@ type Config struct {
 	Root string `yaml:"-"`
 	// Path of the file loaded, empty when defaults are used.
 	Path string `yaml:"-"`
+	// PolicyRoot is the directory policy_dirs and exceptions_file are
+	// relative to: Root, unless the policy side of the config was taken from
+	// a trusted commit (see WithTrustedPolicy). PolicyLabel then names that
+	// commit in error messages instead of a temporary directory.
+	PolicyRoot  string `yaml:"-"`
+	PolicyLabel string `yaml:"-"`
+	// policyFile is the tfgate.yaml the inline exceptions came from.
+	policyFile string
 
 	TerraformDir string                  `yaml:"terraform_dir"` // default "terraform"
 	PolicyDirs   []string                `yaml:"policy_dirs"`   // added to the embedded policies
@@ -95,6 +104,9 @@ func decodeStrict(data []byte, v any) error {
 }
 
 func (c *Config) defaults() {
+	if c.PolicyRoot == "" {
+		c.PolicyRoot = c.Root
+	}
 	if c.TerraformDir == "" {
 		c.TerraformDir = "terraform"
 	}
@@ -131,29 +143,85 @@ func (c *Config) Env(name string) (*Environment, error) {
 func (c *Config) LoadExceptions() ([]Exception, error) {
 	out := append([]Exception(nil), c.Exceptions...)
 	for i := range out {
-		out[i].File = c.Path
+		out[i].File = c.label(c.Path)
+		if c.policyFile != "" {
+			out[i].File = c.label(c.policyFile)
+		}
 	}
 	if c.ExceptionsFile == "" {
 		return out, nil
 	}
-	p := c.ExceptionsFile
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(c.Root, p)
-	}
+	p := c.policyPath(c.ExceptionsFile)
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("exceptions file: %w", err)
+		return nil, fmt.Errorf("exceptions file %s: %w", c.label(p), errors.Unwrap(err))
 	}
 	var doc struct {
 		Exceptions []Exception `yaml:"exceptions"`
 	}
 	if err := decodeStrict(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
+		return nil, fmt.Errorf("%s: %w", c.label(p), err)
 	}
-	if err := exceptionLines(data, p, doc.Exceptions); err != nil {
+	if err := exceptionLines(data, c.label(p), doc.Exceptions); err != nil {
 		return nil, err
 	}
 	return append(out, doc.Exceptions...), nil
+}
+
+// PolicyDirPaths are policy_dirs resolved against PolicyRoot.
+func (c *Config) PolicyDirPaths() []string {
+	var out []string
+	for _, d := range c.PolicyDirs {
+		out = append(out, c.policyPath(d))
+	}
+	return out
+}
+
+func (c *Config) policyPath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	root := c.PolicyRoot
+	if root == "" {
+		root = c.Root
+	}
+	return filepath.Join(root, p)
+}
+
+// label names a file under PolicyRoot as "LABEL:path" when the policy side
+// comes from a trusted commit (git's own REV:path notation).
+func (c *Config) label(p string) string {
+	if c.PolicyLabel == "" || p == "" {
+		return p
+	}
+	if rel, err := filepath.Rel(c.PolicyRoot, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return c.PolicyLabel + ":" + filepath.ToSlash(rel)
+	}
+	return p
+}
+
+// WithTrustedPolicy returns a copy of work whose policy side (policy_dirs,
+// enforcement overrides, inline exceptions and exceptions_file) is trusted's,
+// resolved under trusted.Root and labelled label in messages. What is being
+// judged (terraform_dir, environments) stays work's. extraDirs (relative to
+// trusted.Root) are loaded before trusted's policy_dirs.
+func WithTrustedPolicy(work, trusted *Config, label string, extraDirs ...string) *Config {
+	c := *work
+	c.PolicyRoot, c.PolicyLabel = trusted.Root, label
+	c.policyFile = trusted.Path
+	seen := map[string]bool{}
+	c.PolicyDirs = nil
+	for _, d := range append(append([]string(nil), extraDirs...), trusted.PolicyDirs...) {
+		key := filepath.Clean(d)
+		if !seen[key] {
+			seen[key] = true
+			c.PolicyDirs = append(c.PolicyDirs, d)
+		}
+	}
+	c.Enforcement = trusted.Enforcement
+	c.Exceptions = append([]Exception(nil), trusted.Exceptions...)
+	c.ExceptionsFile = trusted.ExceptionsFile
+	return &c
 }
 
 // exceptionLines records the line of each exception in the YAML source.

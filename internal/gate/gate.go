@@ -51,6 +51,15 @@ type Options struct {
 	SourceDir string
 	NoSource  bool
 
+	// PolicyChanges, when set, are the differences between the trusted
+	// policy set the gate judged by and the working tree's; reported, never
+	// part of the verdict (they take effect after merge).
+	PolicyChanges *result.PolicyChanges
+
+	// Drift, when set, makes this a drift run: the plan is the refreshed
+	// state (plan.Drift) and findings on drifted attributes are denies.
+	Drift *result.Drift
+
 	// Engine, when set, is used instead of compiling the policies again
 	// (benchmarks, long-running callers).
 	Engine Engine
@@ -133,6 +142,9 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	if err := annotate(o, p, findings); err != nil {
 		return nil, err
 	}
+	if err := applyDrift(o, p, findings); err != nil {
+		return nil, err
+	}
 	for i := range findings {
 		redactFinding(p.Redactor, &findings[i])
 	}
@@ -173,6 +185,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		ToolVersion:   ver,
 		Time:          now.UTC(),
 		Rules:         eng.Rules(),
+		PolicyChanges: o.PolicyChanges,
+		Drift:         o.Drift,
 	}
 	res.Decide()
 	return &Outcome{Result: res, Plan: p}, nil
@@ -198,12 +212,7 @@ func loadPlan(o Options) (*plan.Plan, error) {
 func policyDirs(o Options) []string {
 	var dirs []string
 	if o.Config != nil {
-		for _, d := range o.Config.PolicyDirs {
-			if !filepath.IsAbs(d) && o.Config.Root != "" {
-				d = filepath.Join(o.Config.Root, d)
-			}
-			dirs = append(dirs, d)
-		}
+		dirs = o.Config.PolicyDirPaths()
 	}
 	return append(dirs, o.PolicyDirs...)
 }

@@ -6,6 +6,8 @@ package policy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -238,4 +240,30 @@ func evalError(err error) error {
 		return fmt.Errorf("policy evaluation error: %s:%d: %s", te.Location.File, te.Location.Row, te.Message)
 	}
 	return fmt.Errorf("policy evaluation error: %w", err)
+}
+
+// RuleDigests maps each rule id to a digest of its Rego bodies and metadata
+// (not its enforcement, which Rules reports resolved): two policy sets whose
+// digests differ for an id judge that rule differently. Helpers the rule
+// calls are not included; a changed helper shows as a changed file.
+func (e *Engine) RuleDigests() map[string]string {
+	out := make(map[string]string, len(e.rules))
+	for _, r := range e.rules {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%q\x00", r.Title, r.Description, r.Severity, r.Remediation, r.Package, r.Docs)
+		bodies := e.compiler.GetRulesExact(r.ref)
+		texts := make([]string, 0, len(bodies))
+		for _, b := range bodies {
+			// The printed rule, not its source text: moving a rule within
+			// its file or reformatting it is not a change of judgement.
+			texts = append(texts, b.String())
+		}
+		sort.Strings(texts)
+		for _, t := range texts {
+			h.Write([]byte(t))
+			h.Write([]byte{0})
+		}
+		out[r.ID] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out
 }

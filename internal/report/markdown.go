@@ -87,6 +87,16 @@ func (markdownReporter) Report(w io.Writer, r *result.Result) error {
 				mdText(e.Owner), strings.Join(used, "<br>"), mdText(e.Reason))
 		}
 	}
+	if pc := r.PolicyChanges; pc != nil {
+		fmt.Fprintf(b, "\n### Policy changes pending review (%d)\n\n", len(pc.Changes))
+		fmt.Fprintf(b, "Judged by the policies, enforcement and exceptions of %s (%s); the changes below take effect after merge.\n", mdCode(pc.TrustedRef), mdCode(shortCommit(pc.TrustedCommit)))
+		if len(pc.Changes) > 0 {
+			b.WriteString("\n| Change | Subject | Detail |\n|---|---|---|\n")
+			for _, ch := range pc.Changes {
+				fmt.Fprintf(b, "| %s | %s | %s |\n", mdText(ch.Kind), mdCode(ch.Subject), mdText(ch.Detail))
+			}
+		}
+	}
 	return b.Flush()
 }
 

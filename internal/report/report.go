@@ -159,6 +159,15 @@ func prepare(res *result.Result, red Redactor) *result.Result {
 		c.Rules[i] = r
 	}
 	c.PlanSHA256, c.PolicyHash, c.ToolVersion = s(c.PlanSHA256), s(c.PolicyHash), s(c.ToolVersion)
+	if res.PolicyChanges != nil {
+		pc := *res.PolicyChanges
+		pc.TrustedRef, pc.TrustedCommit = s(pc.TrustedRef), s(pc.TrustedCommit)
+		pc.Changes = make([]result.PolicyChange, len(res.PolicyChanges.Changes))
+		for i, ch := range res.PolicyChanges.Changes {
+			pc.Changes[i] = result.PolicyChange{Kind: s(ch.Kind), Subject: s(ch.Subject), Detail: s(ch.Detail)}
+		}
+		c.PolicyChanges = &pc
+	}
 	// A caller that built findings without deciding gets consistent counts
 	// rather than a report that contradicts its own list.
 	if c.Summary.Total != len(c.Findings) || c.Verdict == "" {
@@ -303,4 +312,12 @@ func ruleIndex(rules []result.Rule) map[string]result.Rule {
 		m[r.ID] = r
 	}
 	return m
+}
+
+// shortCommit is the abbreviated commit id reports show.
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
 }

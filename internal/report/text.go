@@ -91,6 +91,18 @@ func (t textReporter) Report(w io.Writer, r *result.Result) error {
 		}
 	}
 
+	if pc := r.PolicyChanges; pc != nil {
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold, fmt.Sprintf("POLICY CHANGES PENDING REVIEW (%d)", len(pc.Changes))))
+		fmt.Fprintf(b, "  judged by the policies of %s (%s); these changes take effect after merge\n", pc.TrustedRef, shortCommit(pc.TrustedCommit))
+		for _, ch := range pc.Changes {
+			line := fmt.Sprintf("  %-20s %s", ch.Kind, ch.Subject)
+			if ch.Detail != "" {
+				line += "  " + oneLine(ch.Detail)
+			}
+			fmt.Fprintln(b, line)
+		}
+	}
+
 	verdict := strings.ToUpper(string(r.Verdict))
 	code := map[result.Verdict]string{result.Fail: ansiRed, result.Warn: ansiYellow, result.Pass: ansiGreen}[r.Verdict]
 	strict := ""

@@ -46,6 +46,8 @@ func TestPlanOptions(t *testing.T) {
 			[]tfexec.PlanOption{tfexec.Out("/p/tfplan"), tfexec.VarFile("/a.tfvars"), tfexec.VarFile("/b.tfvars"), tfexec.Var("x=1")}},
 		{"destroy with lock timeout", PlanOptions{Destroy: true, LockTimeout: "30s"},
 			[]tfexec.PlanOption{tfexec.Destroy(true), tfexec.LockTimeout("30s")}},
+		{"refresh-only (drift)", PlanOptions{Out: "/p/drift", RefreshOnly: true},
+			[]tfexec.PlanOption{tfexec.Out("/p/drift"), tfexec.RefreshOnly(true)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

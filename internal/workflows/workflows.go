@@ -241,3 +241,20 @@ func (placeholderEnv) Get(name string) expand.Variable {
 }
 
 func (placeholderEnv) Each(func(string, expand.Variable) bool) {}
+
+// CodeownersPatterns reads root/.github/CODEOWNERS: pattern -> owners.
+func CodeownersPatterns(root string) (map[string]string, error) {
+	data, err := os.ReadFile(filepath.Join(root, ".github", "CODEOWNERS"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		out[f[0]] = strings.Join(f[1:], " ")
+	}
+	return out, nil
+}

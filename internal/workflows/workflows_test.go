@@ -126,3 +126,17 @@ func TestActionsPinned(t *testing.T) {
 		t.Fatal("no uses: found")
 	}
 }
+
+// TestCodeowners: what judges a pull request is owned, so branch
+// protection's code-owner review applies to it.
+func TestCodeowners(t *testing.T) {
+	owned, err := CodeownersPatterns(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/policies/", "/tfgate.yaml", "exceptions*.yaml", "/.github/"} {
+		if owned[p] == "" {
+			t.Errorf(".github/CODEOWNERS: %s has no owner", p)
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/trust"
+)
+
+// trustedPolicy returns the config the gate judges by: cfg itself, or with
+// --trusted-ref its policy side read from that commit, plus the policy
+// changes the working tree makes (reported, effective after merge).
+func (a *App) trustedPolicy(ctx context.Context, cfg *config.Config, pf *planFlags) (*config.Config, *result.PolicyChanges, func(), error) {
+	if pf.trustedRef == "" {
+		return cfg, nil, func() {}, nil
+	}
+	if len(pf.policyDirs) > 0 {
+		return nil, nil, nil, failf("--policy cannot be combined with --trusted-ref: list the directory in tfgate.yaml policy_dirs so it is read from the trusted commit")
+	}
+	snap, err := trust.Open(ctx, cfg.Root, pf.trustedRef)
+	if err != nil {
+		return nil, nil, nil, failf("%v", err)
+	}
+	changes, err := snap.Compare(ctx, cfg)
+	if err != nil {
+		snap.Close()
+		return nil, nil, nil, failf("%v", err)
+	}
+	a.infof("policy: judged by the policies, enforcement and exceptions of %s (%.12s); %d policy change(s) pending review", snap.Ref, snap.Commit, len(changes.Changes))
+	return snap.Apply(cfg), changes, func() { snap.Close() }, nil
+}
