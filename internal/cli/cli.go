@@ -125,6 +125,7 @@ func (a *App) rootCommand() *cobra.Command {
 		a.initCommand(),
 		a.validateCommand(),
 		a.planCommand(),
+		a.driftCommand(),
 		a.checkCommand(),
 		a.applyCommand(),
 		a.upCommand(),

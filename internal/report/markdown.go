@@ -37,6 +37,21 @@ func (markdownReporter) Report(w io.Writer, r *result.Result) error {
 		}
 	}
 
+	if d := r.Drift; d != nil {
+		fmt.Fprintf(b, "\n### Drift: %d resources changed outside Terraform\n\n", len(d.Resources))
+		if len(d.Resources) > 0 {
+			b.WriteString("| Resource | Location | Attribute | In state | Live |\n|---|---|---|---|---|\n")
+			for _, dr := range d.Resources {
+				if len(dr.Attributes) == 0 {
+					fmt.Fprintf(b, "| %s | %s | *%s* | | |\n", mdCode(dr.Address), mdCode(location(dr.File, dr.Line)), mdText(dr.Action))
+				}
+				for _, a := range dr.Attributes {
+					fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mdCode(dr.Address), mdCode(location(dr.File, dr.Line)), mdCode(a.Path), mdCode(a.Before), mdCode(a.After))
+				}
+			}
+		}
+	}
+
 	var main, advisory, waived []result.Finding
 	for _, f := range r.Findings {
 		switch groupOf(f) {

@@ -49,6 +49,20 @@ func (t textReporter) Report(w io.Writer, r *result.Result) error {
 		fmt.Fprintf(b, "  %s %s\n", t.paint(ansiRed, "destroy"), a)
 	}
 
+	if d := r.Drift; d != nil {
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold, fmt.Sprintf("DRIFT (%d resources changed outside Terraform)", len(d.Resources))))
+		for _, dr := range d.Resources {
+			fmt.Fprintf(b, "  %s  %s", t.paint(ansiRed, dr.Action), dr.Address)
+			if loc := location(dr.File, dr.Line); loc != "" {
+				fmt.Fprintf(b, "  %s", t.paint(ansiDim, "at "+loc))
+			}
+			fmt.Fprintln(b)
+			for _, a := range dr.Attributes {
+				fmt.Fprintf(b, "      %s: %s → %s\n", a.Path, oneLine(a.Before), oneLine(a.After))
+			}
+		}
+	}
+
 	var groups [4][]result.Finding
 	for _, f := range r.Findings {
 		g := groupOf(f)

@@ -186,7 +186,8 @@ func scriptCommands(run *actionlint.String) ([]Command, error) {
 	if !run.Quoted && strings.Contains(run.Value, "\n") {
 		first++
 	}
-	cfg := &expand.Config{Env: placeholderEnv{}, CmdSubst: func(w io.Writer, _ *syntax.CmdSubst) error {
+	env := &scriptEnv{arrays: map[string][]string{}}
+	cfg := &expand.Config{Env: env, CmdSubst: func(w io.Writer, _ *syntax.CmdSubst) error {
 		_, err := io.WriteString(w, Placeholder)
 		return err
 	}}
@@ -194,7 +195,34 @@ func scriptCommands(run *actionlint.String) ([]Command, error) {
 	var werr error
 	syntax.Walk(f, func(n syntax.Node) bool {
 		call, ok := n.(*syntax.CallExpr)
-		if !ok || len(call.Args) == 0 || werr != nil {
+		if !ok || werr != nil {
+			return true
+		}
+		// Arrays built up across the script (args=(...); args+=(...) in
+		// branches) are recorded as the union of every element, so a
+		// command run with "${args[@]}" is checked with every flag it may get.
+		for _, as := range call.Assigns {
+			if as.Array == nil || as.Name == nil {
+				continue
+			}
+			var words []*syntax.Word
+			for _, el := range as.Array.Elems {
+				if el.Value != nil {
+					words = append(words, el.Value)
+				}
+			}
+			vals, err := expand.Fields(cfg, words...)
+			if err != nil {
+				werr = fmt.Errorf("line %d: %v", first+int(as.Pos().Line())-1, err)
+				return false
+			}
+			if as.Append {
+				env.arrays[as.Name.Value] = append(env.arrays[as.Name.Value], vals...)
+			} else {
+				env.arrays[as.Name.Value] = vals
+			}
+		}
+		if len(call.Args) == 0 {
 			return true
 		}
 		words, err := expand.Fields(cfg, call.Args...)
@@ -232,15 +260,19 @@ func tfgateArgs(words []string) ([]string, bool) {
 	return nil, false
 }
 
-// placeholderEnv expands every shell variable to Placeholder: values are
-// not known outside a runner, and flag parsing does not depend on them.
-type placeholderEnv struct{}
+// scriptEnv expands the script's own arrays to what it put in them and
+// every other variable to Placeholder: values are not known outside a
+// runner, and flag parsing does not depend on them.
+type scriptEnv struct{ arrays map[string][]string }
 
-func (placeholderEnv) Get(name string) expand.Variable {
+func (e *scriptEnv) Get(name string) expand.Variable {
+	if l, ok := e.arrays[name]; ok {
+		return expand.Variable{Set: true, Kind: expand.Indexed, List: l}
+	}
 	return expand.Variable{Set: true, Kind: expand.String, Str: Placeholder}
 }
 
-func (placeholderEnv) Each(func(string, expand.Variable) bool) {}
+func (e *scriptEnv) Each(func(string, expand.Variable) bool) {}
 
 // CodeownersPatterns reads root/.github/CODEOWNERS: pattern -> owners.
 func CodeownersPatterns(root string) (map[string]string, error) {

@@ -80,6 +80,9 @@ go run ./cmd/tfgate test --junit "$(pwd)/j.xml"
 go run -race ./cmd/tfgate/ version
 go test ./...
 echo tfgate plan
+args=(--env dev)
+if [ -n "$B" ]; then args+=(--trusted-ref "$B"); fi
+tfgate plan "${args[@]}"
 `
 	var wf strings.Builder
 	wf.WriteString("on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - name: s\n        run: |\n")
@@ -95,7 +98,8 @@ echo tfgate plan
 		"10: plan --env PLACEHOLDER --output sarif=tfgate-PLACEHOLDER.sarif",
 		"13: test --junit PLACEHOLDER/j.xml",
 		"14: version",
-		"17: version --short",
+		"19: plan --env dev --trusted-ref PLACEHOLDER",
+		"20: version --short",
 	}
 	var got []string
 	for _, c := range cmds {
@@ -138,5 +142,16 @@ func TestCodeowners(t *testing.T) {
 		if owned[p] == "" {
 			t.Errorf(".github/CODEOWNERS: %s has no owner", p)
 		}
+	}
+}
+
+// TestPrintWorkflowCommands logs what TestWorkflowCommandsParse checks.
+func TestPrintWorkflowCommands(t *testing.T) {
+	cmds, _, err := Scan(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cmds {
+		t.Log(c)
 	}
 }
