@@ -58,18 +58,12 @@ func (a *App) driftCommand() *cobra.Command {
 // → reports.
 func (s *session) drift(ctx context.Context, pf *planFlags, ef *envFlags, specs []outputSpec) (*result.Result, error) {
 	a := s.a
-	varFiles, err := s.layout.VarFiles(s.cfg, pf.varFiles)
-	if err != nil {
-		return nil, failf("%v", err)
-	}
-	gcfg, pending, done, err := a.trustedPolicy(ctx, s.cfg, pf)
+	pre, err := s.prepare(ctx, pf, ef)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
-	if err := s.ensureInit(ctx, false, ef.backendConfig); err != nil {
-		return nil, err
-	}
+	defer pre.done()
+	varFiles, gcfg, pending := pre.varFiles, pre.cfg, pre.pending
 	a.infof("terraform plan -refresh-only (%s)...", describe(s))
 	// Its own file: the saved plan of `tfgate plan` stays applicable.
 	out := filepath.Join(s.layout.ModeDir(), "drift.tfplan")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/gate"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
@@ -82,19 +83,13 @@ type gated struct {
 // decision record → reports.
 func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, specs []outputSpec) (*gated, error) {
 	a := s.a
-	varFiles, err := s.layout.VarFiles(s.cfg, pf.varFiles)
-	if err != nil {
-		return nil, failf("%v", err)
-	}
-	gcfg, pending, done, err := a.trustedPolicy(ctx, s.cfg, pf)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
 	s.removeSavedPlan()
-	if err := s.ensureInit(ctx, false, ef.backendConfig); err != nil {
+	pre, err := s.prepare(ctx, pf, ef)
+	if err != nil {
 		return nil, err
 	}
+	defer pre.done()
+	varFiles, gcfg, pending := pre.varFiles, pre.cfg, pre.pending
 	if !ef.json {
 		a.infof("terraform plan (%s)...", describe(s))
 	}
@@ -144,6 +139,32 @@ func (s *session) planAndGate(ctx context.Context, pf *planFlags, ef *envFlags, 
 		a.emit(map[string]any{"type": "tfgate_verdict", "verdict": out.Result.Verdict, "environment": s.layout.Env, "summary": out.Result.Summary, "saved_plan": s.layout.Rel(s.layout.PlanPath())})
 	}
 	return &gated{res: out.Result, red: out.Plan.Redactor, changes: changes}, nil
+}
+
+// prepared is what a plan needs before Terraform runs.
+type prepared struct {
+	varFiles []string
+	cfg      *config.Config        // the config the gate judges by
+	pending  *result.PolicyChanges // --trusted-ref: the working tree's policy changes
+	done     func()
+}
+
+// prepare resolves the var files and the trusted policy, and initialises
+// the working dir if needed.
+func (s *session) prepare(ctx context.Context, pf *planFlags, ef *envFlags) (*prepared, error) {
+	varFiles, err := s.layout.VarFiles(s.cfg, pf.varFiles)
+	if err != nil {
+		return nil, failf("%v", err)
+	}
+	gcfg, pending, done, err := s.a.trustedPolicy(ctx, s.cfg, pf)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ensureInit(ctx, false, ef.backendConfig); err != nil {
+		done()
+		return nil, err
+	}
+	return &prepared{varFiles: varFiles, cfg: gcfg, pending: pending, done: done}, nil
 }
 
 // emit writes one tfgate event on the --json stream.
