@@ -109,3 +109,27 @@ func (s *session) drift(ctx context.Context, pf *planFlags, ef *envFlags, specs 
 	}
 	return g.Result, nil
 }
+
+// recordLive makes state match the live objects right after `up` applied:
+// a refresh-only saved plan, applied. It changes no infrastructure; without
+// it, values that other resources change after creation (a security
+// group's rules, created as separate resources) would show as drift on the
+// next `tfgate drift`, and a drift check that always fires is ignored.
+func (s *session) recordLive(ctx context.Context, pf *planFlags, ef *envFlags) error {
+	varFiles, err := s.layout.VarFiles(s.cfg, pf.varFiles)
+	if err != nil {
+		return failf("%v", err)
+	}
+	if !ef.json {
+		s.a.infof("recording the live state (refresh-only plan, applied; no infrastructure change)...")
+	}
+	out := filepath.Join(s.layout.ModeDir(), "refresh.tfplan")
+	defer os.Remove(out)
+	if _, err := s.runner.Plan(ctx, tfg.PlanOptions{Out: out, VarFiles: varFiles, Vars: pf.vars, RefreshOnly: true}, s.progress(ef.json, 0)); err != nil {
+		return s.a.tfError(err)
+	}
+	if err := s.runner.Apply(ctx, tfg.ApplyOptions{PlanFile: out}, s.progress(ef.json, 0)); err != nil {
+		return s.a.tfError(err)
+	}
+	return nil
+}

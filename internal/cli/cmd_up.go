@@ -55,6 +55,9 @@ func (a *App) upCommand() *cobra.Command {
 			if err := s.applySaved(ctx, &ef); err != nil {
 				return err
 			}
+			if err := s.recordLive(ctx, &pf, &ef); err != nil {
+				return err
+			}
 			outs, err := s.runner.Output(ctx)
 			if err != nil {
 				return a.tfError(err)
