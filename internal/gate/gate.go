@@ -242,7 +242,12 @@ func sourceDir(o Options) (root, dir string, ok bool) {
 		}
 		dir = abs
 	case o.Config != nil:
-		dir = filepath.Join(root, o.Config.TerraformDir)
+		// terraform_dir may be absolute (a project root that points at a
+		// stack elsewhere, as the e2e suites' roots do).
+		dir = o.Config.TerraformDir
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(root, dir)
+		}
 	default:
 		return "", "", false
 	}

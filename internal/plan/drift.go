@@ -42,7 +42,10 @@ func Drift(data []byte, name string) (*result.Drift, []byte, error) {
 		if act == ActionDelete {
 			r.Action = "deleted"
 		} else {
-			r.Attributes = diffAttributes(ch["before"], ch["after"], ch["before_sensitive"], ch["after_sensitive"], "")
+			r.Attributes = dropVolatile(typ, diffAttributes(ch["before"], ch["after"], ch["before_sensitive"], ch["after_sensitive"], ""))
+			if len(r.Attributes) == 0 && onlyVolatile(typ, ch["before"], ch["after"]) {
+				continue
+			}
 			if len(r.Attributes) == 0 {
 				// Terraform reports drift only when the objects differ; a
 				// difference this diff cannot place is still drift.
@@ -124,6 +127,48 @@ func Drift(data []byte, name string) (*result.Drift, []byte, error) {
 		return nil, nil, err
 	}
 	return d, out, nil
+}
+
+// volatile are attributes the provider reads fresh on every refresh
+// although nobody changed anything (timestamps of continuous backups):
+// reporting them would make every drift check fire.
+var volatile = map[string]map[string]bool{
+	"aws_db_instance": {"latest_restorable_time": true},
+	"aws_rds_cluster": {"latest_restorable_time": true},
+}
+
+func dropVolatile(typ string, attrs []result.DriftedAttribute) []result.DriftedAttribute {
+	v := volatile[typ]
+	if v == nil {
+		return attrs
+	}
+	out := attrs[:0]
+	for _, a := range attrs {
+		if !v[a.Path] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// onlyVolatile: the objects differ in volatile attributes only.
+func onlyVolatile(typ string, before, after any) bool {
+	v := volatile[typ]
+	b, bok := before.(map[string]any)
+	a, aok := after.(map[string]any)
+	if v == nil || !bok || !aok {
+		return false
+	}
+	strip := func(m map[string]any) map[string]any {
+		c := make(map[string]any, len(m))
+		for k, x := range m {
+			if !v[k] {
+				c[k] = x
+			}
+		}
+		return c
+	}
+	return reflect.DeepEqual(strip(b), strip(a))
 }
 
 func stringsOf(v any) []string {

@@ -70,3 +70,20 @@ func TestDriftRejectsNonPlans(t *testing.T) {
 		t.Errorf("a state document was accepted as a refresh-only plan: %v", err)
 	}
 }
+
+// TestDriftIgnoresVolatile: a database whose only difference is the
+// continuously moving latest_restorable_time has not drifted.
+func TestDriftIgnoresVolatile(t *testing.T) {
+	doc := `{"format_version":"1.2","resource_drift":[{"address":"aws_db_instance.main","mode":"managed","type":"aws_db_instance","name":"main",
+	  "change":{"actions":["update"],"before":{"id":"x","latest_restorable_time":"2026-12-01T16:19:34Z"},"after":{"id":"x","latest_restorable_time":"2026-12-01T16:20:45Z"}}},
+	  {"address":"aws_db_instance.other","mode":"managed","type":"aws_db_instance","name":"other",
+	  "change":{"actions":["update"],"before":{"deletion_protection":true,"latest_restorable_time":"a"},"after":{"deletion_protection":false,"latest_restorable_time":"b"}}}],
+	  "prior_state":{"format_version":"1.0","values":{"root_module":{}}}}`
+	d, _, err := Drift([]byte(doc), "d.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Resources) != 1 || d.Resources[0].Address != "aws_db_instance.other" || len(d.Resources[0].Attributes) != 1 || d.Resources[0].Attributes[0].Path != "deletion_protection" {
+		t.Errorf("drift %+v, want only aws_db_instance.other deletion_protection", d.Resources)
+	}
+}
