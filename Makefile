@@ -5,24 +5,33 @@ GO ?= go
 # The provider mirror for offline machines, discovered (see .ci/plugin-dir).
 export TFGATE_PLUGIN_DIR ?= $(shell .ci/plugin-dir 2>/dev/null)
 
-.PHONY: build up down test test-unit test-suites lint bench check-tools
+.PHONY: build up down doctor test test-unit test-suites lint bench check-tools
 
 build:
 	$(GO) build -o bin/tfgate ./cmd/tfgate
 
-## up: the dev stack on the local AWS emulator, every feature on
+## up: the dev stack on the local AWS emulator, every feature on (tfgate
+## installs a missing Terraform or moto itself; when it cannot start, the
+## doctor says what is missing)
 up:
-	$(GO) run ./cmd/tfgate up --env dev --local
+	$(GO) run ./cmd/tfgate up --env dev --local || { rc=$$?; $(GO) run ./cmd/tfgate doctor --problems; exit $$rc; }
 
 down:
 	$(GO) run ./cmd/tfgate down --env dev --local
+
+## doctor: what `up` needs, where each piece comes from, what to do
+doctor:
+	$(GO) run ./cmd/tfgate doctor
 
 ## test: everything CI runs — unit, Rego, integration, and the plan,
 ## policy and e2e-local Terratest suites (they start their own emulator).
 test: check-tools
 	@# The same Rego files under OPA's own CLI (a go.mod tool), as a user would run them.
 	$(GO) tool opa test policies
-	$(GO) test -count=1 -timeout 75m ./...
+	@# Terratest runs `terraform` from PATH: the one tfgate uses (maybe from its cache) goes first.
+	@# TFGATE_TEST_GOPROXY_BUILD: internal/terraform also builds Terraform from the Go module proxy (~3 min).
+	tf=$$($(GO) run ./cmd/tfgate doctor --which terraform) && \
+	  PATH="$$(dirname "$$tf"):$$PATH" TFGATE_TEST_GOPROXY_BUILD=1 $(GO) test -count=1 -timeout 75m ./...
 
 test-unit:
 	$(GO) test -short ./internal/... ./policies/...
@@ -30,7 +39,7 @@ test-unit:
 lint:
 	@out=$$(gofmt -l cmd internal policies test bench 2>/dev/null); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	terraform fmt -check -recursive terraform
+	tf=$$($(GO) run ./cmd/tfgate doctor --which terraform) && "$$tf" fmt -check -recursive terraform
 	$(GO) tool opa fmt --list --fail policies
 	$(GO) tool opa check --strict policies
 	@# The CI workflows (shellcheck on their scripts when it is installed).
@@ -42,7 +51,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem -timeout 30m ./bench ./internal/policy
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/plan ./internal/report ./internal/emulator
 
+## check-tools: what the tests need; tfgate installs a missing Terraform or
+## moto into its cache (tfgate doctor says from where, or what to do)
 check-tools:
-	@command -v terraform >/dev/null || { echo "terraform is not on PATH (need >= 1.5)"; exit 1; }
-	@command -v moto_server >/dev/null || { echo "moto_server is not on PATH: install moto[server]==5.2.1 (pip)"; exit 1; }
-	@[ -n "$$TFGATE_PLUGIN_DIR" ] || { echo "no hashicorp/aws provider mirror found: set TFGATE_PLUGIN_DIR"; exit 1; }
+	$(GO) run ./cmd/tfgate doctor --install

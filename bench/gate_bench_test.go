@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"testing"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 // exception matching runs on every finding.
 func benchConfig() *config.Config {
 	c := &config.Config{Root: ".", TerraformDir: "does-not-exist", Environments: map[string]*config.Environment{"production": {}, "dev": {}}}
-	c.Exceptions = []config.Exception{
+	c.RequiredTags = []string{"Project", "Environment", "ManagedBy"}
+	c.Exceptions = []exceptions.Exception{
 		{ID: "bench-logs", RuleID: "LOG-001", Address: "module.svc[*].aws_cloudwatch_log_group.*", Reason: "bench", Owner: "bench", Expires: "2099-01-01"},
 		{ID: "bench-unused", RuleID: "RDS-001", Address: "aws_db_instance.none", Reason: "bench", Owner: "bench", Expires: "2099-01-01"},
 	}

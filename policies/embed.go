@@ -8,5 +8,5 @@ import "embed"
 // FS holds every .rego file of the library, tests included (the engine
 // skips *_test.rego when evaluating; `tfgate policy test` runs them).
 //
-//go:embed *.rego lib/*.rego aws/*.rego
+//go:embed *.rego lib/*.rego aws/*.rego cases/*.rego
 var FS embed.FS

@@ -29,9 +29,9 @@ test_dev_advisory_only if {
 }
 
 test_unknown_warns if {
-	p := with_env(fx.plan([fx.rc_unknown("aws_sns_topic", "t", {"kms_master_key_id": "k", "tags_all": {}}, {"tags_all": true})]), "production")
+	p := with_env(fx.plan([fx.rc_unknown("aws_kms_key", "k", {"deletion_window_in_days": 30, "is_enabled": true}, {"enable_key_rotation": true})]), "production")
 	some msg in main.warn with input as p
-	startswith(msg, "[TAG-001]")
+	startswith(msg, "[KMS-001]")
 }
 
 test_enforcement_defaults if {

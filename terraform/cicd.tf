@@ -424,9 +424,12 @@ resource "aws_codedeploy_deployment_group" "app" {
 
   alarm_configuration {
     enabled = true
+    # The load balancer-wide 5XX alarm and the unhealthy-hosts alarms of both
+    # colours: whichever group is live after the last swap is watched.
     alarms = [
       aws_cloudwatch_metric_alarm.alb_5xx_errors.alarm_name,
-      aws_cloudwatch_metric_alarm.alb_unhealthy_hosts.alarm_name,
+      aws_cloudwatch_metric_alarm.alb_unhealthy_hosts["app"].alarm_name,
+      aws_cloudwatch_metric_alarm.alb_unhealthy_hosts["app_green"].alarm_name,
     ]
   }
 

@@ -469,8 +469,9 @@ resource "aws_ecs_service" "websocket" {
 }
 
 # ---------------------------------------------------------------------------
-# Auto-scaling: 1..10 tasks each. The app service on CPU and memory; the
-# WebSocket service on ALB requests per target (connection-driven) and CPU.
+# Auto-scaling: ecs_min_capacity..ecs_max_capacity tasks each (the document's
+# 1..10; production keeps one task per AZ). The app service on CPU and memory;
+# the WebSocket service on open connections per task and CPU.
 # ---------------------------------------------------------------------------
 
 resource "aws_appautoscaling_target" "ecs" {
@@ -527,23 +528,31 @@ resource "aws_appautoscaling_target" "websocket" {
   max_capacity       = var.ecs_max_capacity
 }
 
-# Connection-driven scaling: WebSocket clients show up as requests on the
-# target group that serves /ws/*.
-resource "aws_appautoscaling_policy" "websocket_requests" {
-  name               = "${local.name}-ws-requests"
+# Scaling on active connections per task. A WebSocket is one HTTP request
+# that stays open for hours, so request counts (ALBRequestCountPerTarget) see
+# a connection once, when it opens, and the ALB's ActiveConnectionCount has no
+# target-group dimension (it counts every client of the load balancer). What
+# loads a WebSocket task is the number of sockets it holds, and only the task
+# knows that: each task logs its count once a minute (the log contract in
+# monitoring.tf), a metric filter turns the lines into WebSocketActiveConnections,
+# and its Average over a minute is the mean number of open sockets per task,
+# because every task contributes one data point per period.
+resource "aws_appautoscaling_policy" "websocket_connections" {
+  name               = "${local.name}-ws-connections"
   policy_type        = "TargetTrackingScaling"
   service_namespace  = aws_appautoscaling_target.websocket.service_namespace
   resource_id        = aws_appautoscaling_target.websocket.resource_id
   scalable_dimension = aws_appautoscaling_target.websocket.scalable_dimension
 
   target_tracking_scaling_policy_configuration {
-    target_value       = var.autoscaling_requests_per_target
+    target_value       = var.autoscaling_websocket_connections_target
     scale_in_cooldown  = 300
     scale_out_cooldown = 60
 
-    predefined_metric_specification {
-      predefined_metric_type = "ALBRequestCountPerTarget"
-      resource_label         = "${aws_lb.main.arn_suffix}/${aws_lb_target_group.websocket.arn_suffix}"
+    customized_metric_specification {
+      namespace   = aws_cloudwatch_log_metric_filter.websocket_connections.metric_transformation[0].namespace
+      metric_name = aws_cloudwatch_log_metric_filter.websocket_connections.metric_transformation[0].name
+      statistic   = "Average"
     }
   }
 }

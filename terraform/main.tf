@@ -2,7 +2,7 @@
 # cluster and the Application Load Balancer.
 
 terraform {
-  required_version = ">= 1.0"
+  required_version = ">= 1.5" # tfgate's minimum (variables.tf's startswith/endswith need 1.3)
 
   required_providers {
     aws = {
@@ -439,8 +439,8 @@ resource "aws_vpc_security_group_ingress_rule" "db_from_app" {
 # ---------------------------------------------------------------------------
 # RDS PostgreSQL. The master password is generated and kept by RDS in Secrets
 # Manager (manage_master_user_password): it never appears in tfvars, state
-# outputs or the plan. PostgreSQL 15+ defaults to rds.force_ssl = 1, so the
-# default parameter group already enforces TLS.
+# outputs or the plan. TLS is enforced by the parameter group (database.tf),
+# where the RDS Proxy is too.
 # ---------------------------------------------------------------------------
 
 resource "aws_db_subnet_group" "main" {
@@ -493,6 +493,7 @@ resource "aws_db_instance" "main" {
 
   multi_az               = var.multi_az
   db_subnet_group_name   = aws_db_subnet_group.main.name
+  parameter_group_name   = aws_db_parameter_group.main.name
   vpc_security_group_ids = [aws_security_group.db.id]
   publicly_accessible    = false
   port                   = 5432

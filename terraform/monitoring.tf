@@ -9,6 +9,18 @@ locals {
 
   alb_dimension = aws_lb.main.arn_suffix
   app_tg_suffix = aws_lb_target_group.app.arn_suffix
+
+  # Every target group the listeners may forward to. Under blue/green the live
+  # colour alternates between app and app_green with each deployment, so both
+  # are watched (the idle one has no targets and reports no data, which is not
+  # breaching).
+  watched_target_groups = merge(
+    {
+      app       = aws_lb_target_group.app.arn_suffix
+      websocket = aws_lb_target_group.websocket.arn_suffix
+    },
+    var.enable_cicd ? { app_green = aws_lb_target_group.app_green[0].arn_suffix } : {},
+  )
 }
 
 # ---------------------------------------------------------------------------
@@ -168,9 +180,13 @@ resource "aws_cloudwatch_metric_alarm" "alb_response_time" {
   ok_actions          = local.alarm_actions
 }
 
+# One alarm per target group; CodeDeploy rolls back on the alarms of both
+# colours (cicd.tf).
 resource "aws_cloudwatch_metric_alarm" "alb_unhealthy_hosts" {
-  alarm_name          = "${local.name}-alb-unhealthy-hosts"
-  alarm_description   = "Unhealthy targets behind the load balancer"
+  for_each = local.watched_target_groups
+
+  alarm_name          = "${local.name}-alb-unhealthy-hosts-${replace(each.key, "_", "-")}"
+  alarm_description   = "Unhealthy targets in the ${each.key} target group"
   namespace           = "AWS/ApplicationELB"
   metric_name         = "UnHealthyHostCount"
   statistic           = "Maximum"
@@ -181,7 +197,28 @@ resource "aws_cloudwatch_metric_alarm" "alb_unhealthy_hosts" {
   treat_missing_data  = "notBreaching"
   dimensions = {
     LoadBalancer = local.alb_dimension
-    TargetGroup  = local.app_tg_suffix
+    TargetGroup  = each.value
+  }
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
+}
+
+# 5XX answers of the WebSocket tasks (the load balancer-wide 5XX alarm above
+# sums them with the app's; this one says which service fails).
+resource "aws_cloudwatch_metric_alarm" "websocket_5xx_errors" {
+  alarm_name          = "${local.name}-ws-5xx-errors"
+  alarm_description   = "More than ${var.alarm_5xx_threshold} 5XX responses from the WebSocket tasks in 5 minutes"
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alarm_5xx_threshold
+  treat_missing_data  = "notBreaching"
+  dimensions = {
+    LoadBalancer = local.alb_dimension
+    TargetGroup  = aws_lb_target_group.websocket.arn_suffix
   }
   alarm_actions = local.alarm_actions
   ok_actions    = local.alarm_actions
@@ -225,11 +262,25 @@ resource "aws_cloudwatch_metric_alarm" "ecs_websocket_running_tasks_low" {
   ok_actions    = local.alarm_actions
 }
 
-resource "aws_cloudwatch_metric_alarm" "ecs_cpu_high" {
-  alarm_name          = "${local.name}-ecs-cpu-high"
-  alarm_description   = "Service CPU above ${var.alarm_cpu_threshold}%"
+# CPU and memory of both services (app and WebSocket).
+locals {
+  ecs_utilization_alarms = {
+    for pair in setproduct(["app", "websocket"], ["cpu", "memory"]) : "${pair[0]}_${pair[1]}" => {
+      service = pair[0] == "app" ? local.ecs_service_name : aws_ecs_service.websocket.name
+      label   = pair[0] == "app" ? "Service" : "WebSocket service"
+      prefix  = pair[0] == "app" ? "ecs" : "ecs-ws"
+      metric  = pair[1]
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "ecs_utilization_high" {
+  for_each = local.ecs_utilization_alarms
+
+  alarm_name          = "${local.name}-${each.value.prefix}-${each.value.metric}-high"
+  alarm_description   = "${each.value.label} ${each.value.metric == "cpu" ? "CPU" : "memory"} above ${var.alarm_cpu_threshold}%"
   namespace           = "AWS/ECS"
-  metric_name         = "CPUUtilization"
+  metric_name         = each.value.metric == "cpu" ? "CPUUtilization" : "MemoryUtilization"
   statistic           = "Average"
   period              = 300
   evaluation_periods  = 2
@@ -238,29 +289,21 @@ resource "aws_cloudwatch_metric_alarm" "ecs_cpu_high" {
   treat_missing_data  = "notBreaching"
   dimensions = {
     ClusterName = aws_ecs_cluster.main.name
-    ServiceName = local.ecs_service_name
+    ServiceName = each.value.service
   }
   alarm_actions = local.alarm_actions
   ok_actions    = local.alarm_actions
 }
 
-resource "aws_cloudwatch_metric_alarm" "ecs_memory_high" {
-  alarm_name          = "${local.name}-ecs-memory-high"
-  alarm_description   = "Service memory above ${var.alarm_cpu_threshold}%"
-  namespace           = "AWS/ECS"
-  metric_name         = "MemoryUtilization"
-  statistic           = "Average"
-  period              = 300
-  evaluation_periods  = 2
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.alarm_cpu_threshold
-  treat_missing_data  = "notBreaching"
-  dimensions = {
-    ClusterName = aws_ecs_cluster.main.name
-    ServiceName = local.ecs_service_name
-  }
-  alarm_actions = local.alarm_actions
-  ok_actions    = local.alarm_actions
+# The app service's alarms predate the WebSocket ones: keep them, do not replace.
+moved {
+  from = aws_cloudwatch_metric_alarm.ecs_cpu_high
+  to   = aws_cloudwatch_metric_alarm.ecs_utilization_high["app_cpu"]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.ecs_memory_high
+  to   = aws_cloudwatch_metric_alarm.ecs_utilization_high["app_memory"]
 }
 
 resource "aws_cloudwatch_metric_alarm" "rds_cpu_high" {
@@ -366,6 +409,23 @@ resource "aws_cloudwatch_log_metric_filter" "websocket_errors" {
     namespace     = local.metric_namespace
     value         = "1"
     default_value = "0"
+  }
+}
+
+# WebSocket connection gauge, the input of the WebSocket service's scaling
+# (ecs.tf). Log contract: every WebSocket task writes, once a minute, one JSON
+# line {"event":"ws_connections","active":<open sockets of this task>}.
+# No default_value: a 0 for every other log line would drag the Average down.
+resource "aws_cloudwatch_log_metric_filter" "websocket_connections" {
+  name           = "${local.name}-websocket-connections"
+  log_group_name = aws_cloudwatch_log_group.app.name
+  pattern        = "{ $.event = \"ws_connections\" }"
+
+  metric_transformation {
+    name      = "WebSocketActiveConnections"
+    namespace = local.metric_namespace
+    value     = "$.active"
+    unit      = "Count"
   }
 }
 
@@ -510,8 +570,8 @@ resource "aws_cloudwatch_dashboard" "main" {
           stat   = "Maximum"
           period = 60
           metrics = [
-            ["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", local.app_tg_suffix, "LoadBalancer", local.alb_dimension],
-            ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", local.app_tg_suffix, "LoadBalancer", local.alb_dimension],
+            for m in setproduct(["HealthyHostCount", "UnHealthyHostCount"], values(local.watched_target_groups)) :
+            ["AWS/ApplicationELB", m[0], "TargetGroup", m[1], "LoadBalancer", local.alb_dimension]
           ]
         }
       },
@@ -526,6 +586,18 @@ resource "aws_cloudwatch_dashboard" "main" {
             [local.metric_namespace, "ApplicationErrors"],
             [local.metric_namespace, "AuthenticationFailures"],
             [local.metric_namespace, "WebSocketErrors"],
+          ]
+        }
+      },
+      {
+        type = "metric", x = 0, y = 24, width = 12, height = 6
+        properties = {
+          title  = "WebSocket: open connections per task, tasks"
+          region = local.region
+          period = 60
+          metrics = [
+            [local.metric_namespace, "WebSocketActiveConnections", { stat = "Average" }],
+            ["ECS/ContainerInsights", "RunningTaskCount", "ClusterName", aws_ecs_cluster.main.name, "ServiceName", local.ecs_websocket_service_name, { stat = "Average", yAxis = "right" }],
           ]
         }
       },

@@ -145,6 +145,15 @@ output "github_connection_arn" {
 }
 
 locals {
+  # Target groups whose tasks must report healthy, by service. A service is
+  # healthy when any group of its list has healthy targets: under blue/green
+  # only the live colour holds targets.
+  health_target_groups = merge(
+    { app = concat([aws_lb_target_group.app.arn], var.enable_cicd ? [aws_lb_target_group.app_green[0].arn] : []) },
+    { websocket = [aws_lb_target_group.websocket.arn] },
+  )
+
+  step_push = var.enable_cicd ? 5 : 4
 
   setup_dns_steps = local.https_enabled ? join("\n", concat(
     ["1. DNS (at your DNS provider, e.g. GoDaddy):"],
@@ -170,23 +179,51 @@ locals {
     "",
     "3. The database password is managed by RDS in Secrets Manager: ${local.db_secret_arn}",
     "   DATABASE_URL (${local.ssm_prefix}/database_url) has no password; the task reads it from that secret (DATABASE_SECRET_ARN).",
+    var.enable_rds_proxy ? "   The tasks connect through the RDS Proxy ${aws_db_proxy.main[0].endpoint} (TLS required)." : null,
     "",
-    "4. Push the first image (tags are immutable):",
+    # The connection must be authorised before anything starts the pipeline:
+    # a pending connection fails the Source stage.
+    var.enable_cicd ? "4. Authorise the GitHub connection in the console (Developer Tools > Settings > Connections), then check it is AVAILABLE:" : null,
+    var.enable_cicd ? "   aws codestar-connections get-connection --connection-arn ${aws_codestarconnections_connection.github[0].arn} --query Connection.ConnectionStatus" : null,
+    var.enable_cicd ? "" : null,
+    "${local.step_push}. Push the first image (tags are immutable):",
     "   aws ecr get-login-password --region ${local.region} | docker login --username AWS --password-stdin ${split("/", aws_ecr_repository.app.repository_url)[0]}",
     "   docker build -t ${aws_ecr_repository.app.repository_url}:${var.container_image_tag} . && docker push ${aws_ecr_repository.app.repository_url}:${var.container_image_tag}",
     "",
-    "5. Roll out so the tasks pick up the parameters:",
+    "${local.step_push + 1}. Roll out so the tasks pick up the parameters:",
     var.enable_cicd ? "   aws codepipeline start-pipeline-execution --name ${aws_codepipeline.app[0].name}   (blue/green through CodeDeploy, rolling for the WebSocket service)" : "   aws ecs update-service --cluster ${aws_ecs_cluster.main.name} --service ${local.ecs_service_name} --force-new-deployment",
     var.enable_cicd ? null : "   aws ecs update-service --cluster ${aws_ecs_cluster.main.name} --service ${local.ecs_websocket_service_name} --force-new-deployment",
     "",
-    var.alert_email != "" ? "6. Confirm the SNS subscription e-mail sent to ${var.alert_email} (topic ${aws_sns_topic.alerts.arn})." : "6. No alert_email set: subscribe to ${aws_sns_topic.alerts.arn} to receive alarms.",
-    var.enable_cicd ? "7. Authorise the GitHub connection in the console (Developer Tools > Settings > Connections): ${aws_codestarconnections_connection.github[0].arn}" : null,
+    "${local.step_push + 2}. Verify the application's health:",
+    "   curl -sS -o /dev/null -w '%%{http_code}\\n' ${local.app_url}${var.health_check_path}   -> 200 (the load balancer counts 200-399 as healthy)",
+    join("\n", [for name, arns in local.health_target_groups : join("\n", [for arn in arns :
+    "   aws elbv2 describe-target-health --target-group-arn ${arn} --query 'TargetHealthDescriptions[].TargetHealth.State'   (${name})"])]),
+    "   -> every target \"healthy\"; of the blue/green pair (app) only the live colour has targets, the other answers []",
+    "   (`tfgate up` on AWS waits for this itself; the dashboard below shows Healthy/UnHealthyHostCount.)",
     "",
+    var.alert_email != "" ? "${local.step_push + 3}. Confirm the SNS subscription e-mail sent to ${var.alert_email} (topic ${aws_sns_topic.alerts.arn})." : "${local.step_push + 3}. No alert_email set: subscribe to ${aws_sns_topic.alerts.arn} to receive alarms.",
+    "",
+    var.enable_backup_plan ? "Backups:      vault ${aws_backup_vault.main[0].name} (daily ${var.backup_daily_retention_days} d, weekly ${var.backup_weekly_retention_days} d); restore: docs/restore-runbook.md" : "Backups:      RDS automated backups (${var.db_backup_retention_period} d); restore: docs/restore-runbook.md",
     "Application:  ${local.app_url}",
     "Hosted UI:    https://${aws_cognito_user_pool_domain.main.domain}.auth.${local.region}.amazoncognito.com",
     "Dashboard:    https://${local.region}.console.aws.amazon.com/cloudwatch/home?region=${local.region}#dashboards:name=${aws_cloudwatch_dashboard.main.dashboard_name}",
     "Logs:         aws logs tail ${aws_cloudwatch_log_group.app.name} --follow",
   ] : line if line != null])
+}
+
+output "health_target_groups" {
+  description = "Target group ARNs by service (app: the blue/green pair, websocket); `tfgate up` waits until each service has healthy targets in one of its groups."
+  value       = local.health_target_groups
+}
+
+output "db_proxy_endpoint" {
+  description = "Endpoint of the RDS Proxy the application connects to (null without enable_rds_proxy)."
+  value       = var.enable_rds_proxy ? aws_db_proxy.main[0].endpoint : null
+}
+
+output "backup_vault_name" {
+  description = "AWS Backup vault holding the recovery points (null without enable_backup_plan)."
+  value       = var.enable_backup_plan ? aws_backup_vault.main[0].name : null
 }
 
 output "setup_instructions" {

@@ -5,7 +5,7 @@
 #
 # External credentials are created with a placeholder and then set by hand:
 #   aws ssm put-parameter --name "/saprism/production/openai_api_key" \
-#     --value "..." --type SecureString --overwrite
+#     --value "..." --type SecureString --key-id alias/saprism-production-secrets --overwrite
 # `ignore_changes = [value]` keeps the next apply from reverting them, and no
 # real secret ever passes through Terraform, its plan or its state.
 #
@@ -45,7 +45,8 @@ resource "aws_ssm_parameter" "external" {
 
 # --- values managed by Terraform --------------------------------------------
 
-# Connection string WITHOUT the password. The password is the RDS-managed
+# Connection string WITHOUT the password, to the RDS Proxy when
+# enable_rds_proxy (database.tf), else to the instance. The password is the RDS-managed
 # (and rotated) master secret in Secrets Manager: the task receives its ARN as
 # DATABASE_SECRET_ARN and reads the `password` key of that secret with its
 # task role when it connects (ecs.tf).
@@ -54,7 +55,7 @@ resource "aws_ssm_parameter" "database_url" {
   description = "PostgreSQL connection string without password (see database_secret_arn)"
   type        = "SecureString"
   key_id      = aws_kms_key.secrets.arn
-  value       = "postgresql://${var.db_username}@${aws_db_instance.main.address}:${aws_db_instance.main.port}/${var.db_name}?sslmode=require"
+  value       = "postgresql://${var.db_username}@${local.db_connect_host}:5432/${var.db_name}?sslmode=require"
 }
 
 resource "aws_ssm_parameter" "database_secret_arn" {

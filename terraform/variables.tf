@@ -159,7 +159,7 @@ variable "ecs_desired_count" {
 }
 
 variable "ecs_min_capacity" {
-  description = "Minimum number of tasks for auto-scaling."
+  description = "Minimum number of tasks per service for auto-scaling; use at least az_count in production so each AZ keeps a task."
   type        = number
   default     = 1
 
@@ -202,14 +202,14 @@ variable "autoscaling_memory_target" {
   }
 }
 
-variable "autoscaling_requests_per_target" {
-  description = "Target ALB request count per task per minute; scales on connection-driven (WebSocket) load."
+variable "autoscaling_websocket_connections_target" {
+  description = "Target average number of open WebSocket connections per WebSocket task (metric WebSocketActiveConnections, see ecs.tf)."
   type        = number
-  default     = 1000
+  default     = 500
 
   validation {
-    condition     = var.autoscaling_requests_per_target > 0
-    error_message = "autoscaling_requests_per_target must be positive."
+    condition     = var.autoscaling_websocket_connections_target > 0
+    error_message = "autoscaling_websocket_connections_target must be positive."
   }
 }
 
@@ -360,6 +360,62 @@ variable "db_monitoring_interval" {
   validation {
     condition     = contains([0, 1, 5, 10, 15, 30, 60], var.db_monitoring_interval)
     error_message = "db_monitoring_interval must be one of 0, 1, 5, 10, 15, 30, 60."
+  }
+}
+
+variable "enable_rds_proxy" {
+  description = "Put an RDS Proxy (TLS required, authenticating with the RDS-managed secret) between the tasks and the database; DATABASE_URL then points at the proxy."
+  type        = bool
+  default     = false
+}
+
+variable "db_proxy_idle_client_timeout" {
+  description = "Seconds an idle client connection to the RDS Proxy stays open."
+  type        = number
+  default     = 1800
+
+  validation {
+    condition     = var.db_proxy_idle_client_timeout >= 1 && var.db_proxy_idle_client_timeout <= 28800
+    error_message = "db_proxy_idle_client_timeout must be between 1 and 28800 seconds."
+  }
+}
+
+variable "db_proxy_max_connections_percent" {
+  description = "Share (%) of the database's max_connections the RDS Proxy may use."
+  type        = number
+  default     = 80
+
+  validation {
+    condition     = var.db_proxy_max_connections_percent >= 1 && var.db_proxy_max_connections_percent <= 100
+    error_message = "db_proxy_max_connections_percent must be a percentage (1-100)."
+  }
+}
+
+variable "enable_backup_plan" {
+  description = "Back up the database and the app bucket with AWS Backup (KMS-encrypted vault, daily and weekly rules)."
+  type        = bool
+  default     = false
+}
+
+variable "backup_daily_retention_days" {
+  description = "Days AWS Backup keeps a daily recovery point."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.backup_daily_retention_days >= 1
+    error_message = "backup_daily_retention_days must be at least 1."
+  }
+}
+
+variable "backup_weekly_retention_days" {
+  description = "Days AWS Backup keeps a weekly recovery point."
+  type        = number
+  default     = 35
+
+  validation {
+    condition     = var.backup_weekly_retention_days >= 7
+    error_message = "backup_weekly_retention_days must be at least 7."
   }
 }
 
@@ -660,6 +716,17 @@ variable "alarm_db_connections_threshold" {
   }
 }
 
+variable "alarm_db_proxy_client_connections_threshold" {
+  description = "Number of client connections to the RDS Proxy that raises its connection alarm."
+  type        = number
+  default     = 500
+
+  validation {
+    condition     = var.alarm_db_proxy_client_connections_threshold > 0
+    error_message = "alarm_db_proxy_client_connections_threshold must be positive."
+  }
+}
+
 variable "alarm_db_free_storage_bytes" {
   description = "Free database storage in bytes below which the storage alarm fires."
   type        = number
@@ -715,7 +782,7 @@ variable "github_branch" {
 }
 
 variable "github_token" {
-  description = "GitHub personal access token used by the build (private dependencies, commit status). Stored only in an SSM SecureString; never put it in a tfvars file: pass TF_VAR_github_token or set the parameter afterwards."
+  description = "GitHub personal access token used by the build (private dependencies, commit status). Written to an SSM SecureString; a value given here also lands in the Terraform state (encrypted in the state bucket), so prefer leaving it empty and setting the parameter afterwards with put-parameter. Never put it in a tfvars file."
   type        = string
   default     = ""
   sensitive   = true

@@ -1,54 +1,36 @@
 // Package cli is tfgate's command line: one file per cobra command, flags
-// turned into calls of the pipeline packages, and named exit codes. The
+// turned into calls of internal/run and the pipeline packages, and the
+// mapping of errors to named exit codes (exitCode, the one place). The
 // streams are fields, never os.Stdout/os.Stderr, so every command runs in
 // tests exactly as from a shell.
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/run"
+	"github.com/saprism/tfgate/internal/suite"
+	tfg "github.com/saprism/tfgate/internal/terraform"
+	"github.com/saprism/tfgate/internal/toolcache"
 	"github.com/spf13/cobra"
 )
 
 // Exit codes: the contract CI pipelines rely on.
 const (
 	ExitPass   = 0 // passed (warnings allowed)
-	ExitDenied = 1 // denied by policy
+	ExitDenied = 1 // denied by policy (or failing tests)
 	ExitError  = 2 // usage or runtime error
 )
 
 // Version is tfgate's version, set at build time with
 // -ldflags "-X github.com/saprism/tfgate/internal/cli.Version=v1.2.3".
 var Version = "dev"
-
-// exitError carries an exit code out of a command; its message (if any) is
-// printed once as "tfgate: <message>".
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// denied returns the error that makes tfgate exit 1 without another message
-// (the report already said why).
-func denied() error { return &exitError{code: ExitDenied} }
-
-// failf is a runtime or usage error: exit 2 with one clear line.
-func failf(format string, a ...any) error {
-	return &exitError{code: ExitError, err: fmt.Errorf(format, a...)}
-}
 
 // App is one tfgate invocation.
 type App struct {
@@ -58,7 +40,7 @@ type App struct {
 	Getenv func(string) string
 
 	root      string // -C: the repository root, "" means discover
-	warnedCLI bool
+	noInstFlg bool   // --no-install
 }
 
 // Run runs tfgate with args (without the program name) and returns the exit
@@ -74,28 +56,33 @@ func (a *App) Run(args []string) int {
 	cmd.SetArgs(args)
 	cmd.SetOut(a.Stdout)
 	cmd.SetErr(a.Stderr)
-	err := cmd.Execute()
-	if err == nil {
-		return ExitPass
+	code, msg := exitCode(cmd.Execute())
+	if msg != "" {
+		fmt.Fprintln(a.Stderr, "tfgate: "+strings.TrimSpace(msg))
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			a.errorf("%v", ee.err)
-		}
-		return ee.code
-	}
-	// Anything else is a cobra usage error (unknown flag, missing argument)
-	// or an unexpected runtime error: exit 2 with one line.
-	a.errorf("%v", err)
-	return ExitError
+	return code
 }
 
-func (a *App) errorf(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	msg = strings.TrimSpace(msg)
-	fmt.Fprintln(a.Stderr, "tfgate: "+msg)
+// exitCode maps an error to the exit code and the one line to print: a
+// refusal by the gate (or failing tests) is 1, everything else 2 (usage
+// errors from cobra included).
+func exitCode(err error) (int, string) {
+	var denied *run.DeniedError
+	var failed *suite.FailedError
+	switch {
+	case err == nil:
+		return ExitPass, ""
+	case errors.As(err, &denied):
+		return ExitDenied, denied.Reason
+	case errors.As(err, &failed):
+		return ExitDenied, err.Error()
+	}
+	return ExitError, err.Error()
 }
+
+// noInstall: --no-install or TFGATE_NO_INSTALL turns off tfgate's own
+// installs of Terraform and moto.
+func (a *App) noInstall() bool { return a.noInstFlg || toolcache.NoInstall(a.Getenv) }
 
 func (a *App) infof(format string, args ...any) {
 	fmt.Fprintf(a.Stderr, format+"\n", args...)
@@ -111,31 +98,97 @@ func (a *App) rootCommand() *cobra.Command {
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.PersistentFlags().StringVarP(&a.root, "chdir", "C", "", "repository root (default: the nearest directory up holding tfgate.yaml or .git)")
+	root.PersistentFlags().BoolVar(&a.noInstFlg, "no-install", false, "never install Terraform or the emulator's Python packages into tfgate's cache (also "+toolcache.NoInstallEnv+"=1)")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if a.root == "" {
 			return nil
 		}
-		_, err := a.findRoot()
+		_, err := config.FindRoot(a.root)
 		return err
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: ExitError, err: fmt.Errorf("%v (see tfgate %s --help)", err, c.Name())}
+		return fmt.Errorf("%v (see tfgate %s --help)", err, c.Name())
 	})
 	root.AddCommand(
-		a.initCommand(),
-		a.validateCommand(),
-		a.planCommand(),
-		a.driftCommand(),
-		a.checkCommand(),
-		a.applyCommand(),
-		a.upCommand(),
-		a.downCommand(),
-		a.outputCommand(),
-		a.localCommand(),
-		a.policyCommand(),
-		a.testCommand(),
-		a.bootstrapCommand(),
-		a.versionCommand(),
+		a.initCommand(), a.validateCommand(), a.planCommand(), a.driftCommand(), a.checkCommand(), a.applyCommand(),
+		a.upCommand(), a.downCommand(), a.outputCommand(), a.localCommand(), a.policyCommand(),
+		a.testCommand(), a.bootstrapCommand(), a.versionCommand(), a.doctorCommand(),
 	)
 	return root
+}
+
+func (a *App) loadConfig() (*config.Config, error) {
+	root, err := config.FindRoot(a.root)
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(root)
+}
+
+// interruptible returns the command's context, cancelled on Ctrl-C so
+// Terraform stops cleanly; a second Ctrl-C forces it.
+func (a *App) interruptible(cmd *cobra.Command) (context.Context, func()) {
+	parent := cmd.Context()
+	if parent == nil {
+		parent = context.Background()
+	}
+	return tfg.Interrupt(parent, func(msg string) { a.infof("\ntfgate: %s", msg) })
+}
+
+// envFlags are the flags of every command that works on one environment.
+type envFlags struct {
+	env           string
+	local         bool
+	pluginDir     string
+	backendConfig []string
+	json          bool
+}
+
+type flagSet interface {
+	StringVar(*string, string, string, string)
+	BoolVar(*bool, string, bool, string)
+	StringArrayVar(*[]string, string, []string, string)
+}
+
+func (f *envFlags) register(c flagSet, withLocal bool) {
+	c.StringVar(&f.env, "env", "", "environment: dev, staging or production (tfgate.yaml may add more)")
+	if withLocal {
+		c.BoolVar(&f.local, "local", false, "run against the local AWS emulator (state under .tfgate/<env>/local/)")
+	}
+	c.StringVar(&f.pluginDir, "plugin-dir", "", "provider mirror directory (default: $TFGATE_PLUGIN_DIR, then Terraform's implied mirrors, then the registry)")
+	c.StringArrayVar(&f.backendConfig, "backend-config", nil, "AWS mode: backend setting KEY=VALUE for terraform init (repeatable; adds to tfgate.yaml)")
+}
+
+// open opens the environment the flags name for one command.
+func (a *App) open(ctx context.Context, f *envFlags, command string, startEmulator, noLock bool) (*run.Env, error) {
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	return run.Open(ctx, run.Options{
+		Config: cfg, Env: f.env, Local: f.local, Command: command,
+		PluginDir: f.pluginDir, BackendConfig: f.backendConfig,
+		StartEmulator: startEmulator, NoLock: noLock, NoInstall: a.noInstall(),
+		Log: a.Stderr, Events: a.Stdout, Mode: a.progressMode(f.json), Getenv: a.Getenv,
+	})
+}
+
+// progressMode picks how Terraform progress is shown.
+func (a *App) progressMode(jsonFlag bool) tfg.ProgressMode {
+	if jsonFlag {
+		return tfg.JSONStream
+	}
+	if a.Getenv("NO_COLOR") != "" || !isTerminal(a.Stderr) {
+		return tfg.Plain
+	}
+	return tfg.Live
+}
+
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

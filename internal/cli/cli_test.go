@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/saprism/tfgate/internal/gate"
 	"github.com/saprism/tfgate/internal/result"
 	tfg "github.com/saprism/tfgate/internal/terraform"
@@ -42,7 +40,7 @@ func fakeRepo(t *testing.T, yaml string) string {
 }
 
 // run runs tfgate in root and returns exit code, stdout and stderr.
-func run(t *testing.T, root string, env map[string]string, args ...string) (int, string, string) {
+func tfgate(t *testing.T, root string, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	a := &App{Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
@@ -89,7 +87,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := run(t, root, nil, tt.args...)
+			code, _, stderr := tfgate(t, root, nil, tt.args...)
 			if code != ExitError {
 				t.Errorf("exit %d, want 2; stderr: %s", code, stderr)
 			}
@@ -121,7 +119,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := run(t, root, nil, tt.args...)
+			code, stdout, stderr := tfgate(t, root, nil, tt.args...)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
 			}
@@ -139,7 +137,7 @@ func TestCheckWritesReportFiles(t *testing.T) {
 	root := fakeRepo(t, "")
 	dir := t.TempDir()
 	sarif, md := filepath.Join(dir, "out/r.sarif"), filepath.Join(dir, "r.md")
-	code, stdout, stderr := run(t, root, nil, "check", testdata(t, "rds_unprotected.json"), "--env", "production",
+	code, stdout, stderr := tfgate(t, root, nil, "check", testdata(t, "rds_unprotected.json"), "--env", "production",
 		"--output", "sarif="+sarif, "--output", "markdown="+md)
 	if code != ExitDenied {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -157,7 +155,7 @@ func TestCheckWritesReportFiles(t *testing.T) {
 func TestTerraformMissingExit2(t *testing.T) {
 	root := fakeRepo(t, "")
 	t.Setenv(tfg.BinaryEnv, "/no/such/terraform")
-	code, _, stderr := run(t, root, nil, "plan", "--env", "dev")
+	code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev")
 	if code != ExitError || !strings.Contains(stderr, "terraform not found: TFGATE_TERRAFORM=/no/such/terraform does not exist") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -166,7 +164,7 @@ func TestTerraformMissingExit2(t *testing.T) {
 func TestLocalModeNeedsEmulator(t *testing.T) {
 	requireTerraform(t)
 	root := fakeRepo(t, "")
-	code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local")
+	code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local")
 	if code != ExitError || !strings.Contains(stderr, "no local emulator is running") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -175,12 +173,12 @@ func TestLocalModeNeedsEmulator(t *testing.T) {
 func TestMissingVarFileExit2(t *testing.T) {
 	requireTerraform(t)
 	root := fakeRepo(t, "")
-	code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--var-file", "nope.tfvars")
+	code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--var-file", "nope.tfvars")
 	if code != ExitError || !strings.Contains(stderr, "--var-file nope.tfvars: no such file") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 	os.Remove(filepath.Join(root, "terraform/env/staging.tfvars"))
-	code, _, stderr = run(t, root, nil, "plan", "--env", "staging")
+	code, _, stderr = tfgate(t, root, nil, "plan", "--env", "staging")
 	if code != ExitError || !strings.Contains(stderr, "terraform/env/staging.tfvars: no such file") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -189,7 +187,7 @@ func TestMissingVarFileExit2(t *testing.T) {
 func TestAWSModeNeedsBackend(t *testing.T) {
 	requireTerraform(t)
 	root := fakeRepo(t, "")
-	code, _, stderr := run(t, root, nil, "init", "--env", "production")
+	code, _, stderr := tfgate(t, root, nil, "init", "--env", "production")
 	if code != ExitError || !strings.Contains(stderr, "environment production has no S3 backend settings") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -204,12 +202,12 @@ func TestSecondRunOnEnvIsLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lk.Release()
-	code, _, stderr := run(t, root, nil, "plan", "--env", "dev")
+	code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev")
 	if code != ExitError || !strings.Contains(stderr, "environment dev is locked by tfgate apply") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 	// Another environment is not affected by the lock.
-	code, _, stderr = run(t, root, nil, "apply", "--env", "staging")
+	code, _, stderr = tfgate(t, root, nil, "apply", "--env", "staging")
 	if code != ExitError || strings.Contains(stderr, "locked") || !strings.Contains(stderr, "no saved plan") {
 		t.Errorf("staging blocked by dev's lock: exit %d: %s", code, stderr)
 	}
@@ -221,13 +219,13 @@ func TestApplyRefusals(t *testing.T) {
 	l := layoutFor(t, root, "dev", false)
 	os.MkdirAll(l.ModeDir(), 0o755)
 
-	code, _, stderr := run(t, root, nil, "apply", "--env", "dev")
+	code, _, stderr := tfgate(t, root, nil, "apply", "--env", "dev")
 	if code != ExitError || !strings.Contains(stderr, "no saved plan") {
 		t.Errorf("no plan: exit %d: %s", code, stderr)
 	}
 
 	os.WriteFile(l.PlanPath(), []byte("PK\x03\x04 saved plan"), 0o600)
-	code, _, stderr = run(t, root, nil, "apply", "--env", "dev")
+	code, _, stderr = tfgate(t, root, nil, "apply", "--env", "dev")
 	if code != ExitError || !strings.Contains(stderr, "apply refused") || !strings.Contains(stderr, "no decision record") {
 		t.Errorf("no record: exit %d: %s", code, stderr)
 	}
@@ -237,7 +235,7 @@ func TestApplyRefusals(t *testing.T) {
 	if err := gate.WriteRecord(l.PlanPath(), res); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr = run(t, root, nil, "apply", "--env", "dev")
+	code, _, stderr = tfgate(t, root, nil, "apply", "--env", "dev")
 	if code != ExitDenied || !strings.Contains(stderr, "the gate denied this plan") {
 		t.Errorf("failed record: exit %d: %s", code, stderr)
 	}
@@ -247,14 +245,14 @@ func TestApplyRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(l.PlanPath(), []byte("PK\x03\x04 another plan"), 0o600)
-	code, _, stderr = run(t, root, nil, "apply", "--env", "dev")
+	code, _, stderr = tfgate(t, root, nil, "apply", "--env", "dev")
 	if code != ExitError || !strings.Contains(stderr, "does not match") {
 		t.Errorf("tampered plan: exit %d: %s", code, stderr)
 	}
 }
 
 func TestVersion(t *testing.T) {
-	code, stdout, _ := run(t, fakeRepo(t, ""), nil, "version")
+	code, stdout, _ := tfgate(t, fakeRepo(t, ""), nil, "version")
 	if code != ExitPass || !strings.HasPrefix(stdout, "tfgate ") {
 		t.Errorf("exit %d: %s", code, stdout)
 	}
@@ -262,20 +260,14 @@ func TestVersion(t *testing.T) {
 
 func TestUnknownEnvInConfigListsKnown(t *testing.T) {
 	root := fakeRepo(t, "environments:\n  qa:\n    var_files: [terraform/env/dev.tfvars]\n")
-	code, _, stderr := run(t, root, nil, "plan", "--env", "prod")
+	code, _, stderr := tfgate(t, root, nil, "plan", "--env", "prod")
 	if code != ExitError || !strings.Contains(stderr, "dev production qa staging") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 	root = fakeRepo(t, "environments: [oops\n")
-	code, _, stderr = run(t, root, nil, "plan", "--env", "dev")
+	code, _, stderr = tfgate(t, root, nil, "plan", "--env", "dev")
 	if code != ExitError || !strings.Contains(stderr, "tfgate.yaml") {
 		t.Errorf("malformed tfgate.yaml: exit %d: %s", code, stderr)
-	}
-}
-
-func TestSmoke(t *testing.T) {
-	if err := smoke(nil); err == nil {
-		t.Error("no outputs passed the smoke check")
 	}
 }
 
@@ -308,7 +300,7 @@ func TestLocalStartPortInUse(t *testing.T) {
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 	root := fakeRepo(t, "")
-	code, _, stderr := run(t, root, nil, "local", "start", "--port", strconv.Itoa(port))
+	code, _, stderr := tfgate(t, root, nil, "local", "start", "--port", strconv.Itoa(port))
 	if code != ExitError || !strings.Contains(stderr, strconv.Itoa(port)) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -320,7 +312,7 @@ func TestLocalStartPortInUse(t *testing.T) {
 func TestPluginDirWithoutAWSProvider(t *testing.T) {
 	root := fakeRepo(t, "")
 	empty := t.TempDir()
-	code, _, stderr := run(t, root, nil, "validate", "--plugin-dir", empty)
+	code, _, stderr := tfgate(t, root, nil, "validate", "--plugin-dir", empty)
 	if code != ExitError {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -328,37 +320,5 @@ func TestPluginDirWithoutAWSProvider(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q: %s", want, stderr)
 		}
-	}
-}
-
-func TestOutputValue(t *testing.T) {
-	tests := []struct {
-		in   tfexec.OutputMeta
-		want string
-	}{
-		{tfexec.OutputMeta{Value: json.RawMessage(`"abc"`)}, "abc"},
-		{tfexec.OutputMeta{Value: json.RawMessage(`"abc"`), Sensitive: true}, "(sensitive)"},
-		{tfexec.OutputMeta{Value: json.RawMessage("[\n      {\n        \"a\": 1\n      }\n    ]")}, "[\n  {\n    \"a\": 1\n  }\n]"},
-		{tfexec.OutputMeta{Value: json.RawMessage(`42`)}, "42"},
-	}
-	for _, tt := range tests {
-		if got := outputValue(tt.in); got != tt.want {
-			t.Errorf("outputValue(%s) = %q, want %q", tt.in.Value, got, tt.want)
-		}
-	}
-}
-
-func TestSmokeChecks(t *testing.T) {
-	ok := map[string]tfexec.OutputMeta{"load_balancer_dns": {Value: json.RawMessage(`"alb-1.elb.amazonaws.com"`)}}
-	if err := smoke(ok); err != nil {
-		t.Errorf("smoke(ok) = %v", err)
-	}
-	empty := map[string]tfexec.OutputMeta{"load_balancer_dns": {Value: json.RawMessage(`""`)}}
-	if err := smoke(empty); err == nil || !strings.Contains(err.Error(), "load_balancer_dns") {
-		t.Errorf("empty DNS passed: %v", err)
-	}
-	none := map[string]tfexec.OutputMeta{"vpc_id": {Value: json.RawMessage(`"vpc-1"`)}}
-	if err := smoke(none); err == nil {
-		t.Error("a stack without a load balancer DNS output passed the smoke check")
 	}
 }

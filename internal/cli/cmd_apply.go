@@ -15,12 +15,12 @@ func (a *App) applyCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
-			s, err := a.open(ctx, &ef, openOptions{command: "apply"})
+			env, err := a.open(ctx, &ef, "apply", false, false)
 			if err != nil {
 				return err
 			}
-			defer s.close()
-			return s.applySaved(ctx, &ef)
+			defer env.Close()
+			return env.Apply(ctx)
 		},
 	}
 	ef.register(c.Flags(), true)

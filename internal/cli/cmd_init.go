@@ -13,19 +13,20 @@ func (a *App) initCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
-			s, err := a.open(ctx, &ef, openOptions{command: "init"})
+			env, err := a.open(ctx, &ef, "init", false, false)
 			if err != nil {
 				return err
 			}
-			defer s.close()
-			if err := s.ensureInit(ctx, true, ef.backendConfig); err != nil {
+			defer env.Close()
+			if err := env.Init(ctx, true); err != nil {
 				return err
 			}
 			where := "the registry"
-			if s.pluginDir != "" {
-				where = s.pluginDir
+			if env.PluginDir() != "" {
+				where = env.PluginDir()
 			}
-			a.infof("initialised %s: data dir %s, providers from %s", describe(s), s.layout.Rel(s.layout.DataDir()), where)
+			l := env.Layout()
+			a.infof("initialised %s: data dir %s, providers from %s", env, l.Rel(l.DataDir()), where)
 			return nil
 		},
 	}

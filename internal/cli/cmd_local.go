@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/emulator"
 	"github.com/spf13/cobra"
 )
@@ -16,7 +17,7 @@ func (a *App) localCommand() *cobra.Command {
 		Short: "Manage the local AWS emulator (moto_server with tfgate's extensions)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return failf("local needs a subcommand: start, stop, status or reset")
+			return errors.New("local needs a subcommand: start, stop, status or reset")
 		},
 	}
 	var port int
@@ -30,11 +31,11 @@ func (a *App) localCommand() *cobra.Command {
 				return err
 			}
 			if port < 0 || port > 65535 {
-				return failf("--port %d: not a port number", port)
+				return fmt.Errorf("--port %d: not a port number", port)
 			}
-			e, err := emulator.Start(cmd.Context(), emulator.Options{StateDir: dir, Port: port})
+			e, err := emulator.Start(cmd.Context(), emulator.Options{StateDir: dir, Port: port, NoInstall: a.noInstall(), Progress: a.Stderr})
 			if err != nil {
-				return failf("%v", err)
+				return err
 			}
 			fmt.Fprintf(a.Stdout, "emulator running: %s (pid %d)\nlog: %s\nstop it with: tfgate local stop\n", e.Endpoint(), e.PID(), filepath.Join(dir, "emulator.log"))
 			return nil
@@ -59,13 +60,13 @@ func (a *App) localCommand() *cobra.Command {
 				// Alive but not answering (hung, half-started): `stop` must
 				// still leave no process, so stop it by its recorded pid.
 				if serr := emulator.StopRecorded(dir); serr != nil {
-					return failf("%v; stopping it failed: %v", err, serr)
+					return fmt.Errorf("%w; stopping it failed: %w", err, serr)
 				}
 				fmt.Fprintf(a.Stdout, "emulator did not answer; stopped by its recorded pid (%v)\n", err)
 				return nil
 			}
 			if err := e.Stop(); err != nil {
-				return failf("stopping the emulator (pid %d): %v", e.PID(), err)
+				return fmt.Errorf("stopping the emulator (pid %d): %w", e.PID(), err)
 			}
 			fmt.Fprintf(a.Stdout, "emulator stopped (pid %d)\n", e.PID())
 			return nil
@@ -82,7 +83,7 @@ func (a *App) localCommand() *cobra.Command {
 			}
 			st, err := emulator.Status(dir)
 			if err != nil {
-				return failf("%v", err)
+				return err
 			}
 			if !st.Running {
 				fmt.Fprintln(a.Stdout, "emulator: not running")
@@ -103,10 +104,10 @@ func (a *App) localCommand() *cobra.Command {
 			}
 			e, err := emulator.Attach(dir)
 			if err != nil {
-				return failf("%v", err)
+				return err
 			}
 			if err := e.Reset(context.Background()); err != nil {
-				return failf("reset: %v", err)
+				return fmt.Errorf("reset: %w", err)
 			}
 			fmt.Fprintln(a.Stdout, "emulator reset: every service is empty (local Terraform state now points at nothing; run `tfgate down --local` or delete .tfgate/<env>/local)")
 			return nil
@@ -117,9 +118,9 @@ func (a *App) localCommand() *cobra.Command {
 }
 
 func (a *App) emulatorDir() (string, error) {
-	root, err := a.findRoot()
+	root, err := config.FindRoot(a.root)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(root, emulator.DefaultStateDir), nil
+	return config.EmulatorDir(root), nil
 }

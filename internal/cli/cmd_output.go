@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
 )
 
@@ -14,19 +15,16 @@ func (a *App) outputCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
-			s, err := a.open(ctx, &ef, openOptions{command: "output", noLock: true})
+			env, err := a.open(ctx, &ef, "output", false, true)
 			if err != nil {
 				return err
 			}
-			defer s.close()
-			if !s.layout.Initialised() {
-				return failf("environment %s is not initialised: run `tfgate up --env %s%s` or `tfgate init` first", describe(s), s.layout.Env, localFlag(s))
-			}
-			outs, err := s.runner.Output(ctx)
+			defer env.Close()
+			outs, err := env.Outputs(ctx)
 			if err != nil {
-				return a.tfError(err)
+				return err
 			}
-			return a.printOutputs(outs, asJSON)
+			return run.WriteOutputs(a.Stdout, outs, asJSON)
 		},
 	}
 	ef.register(c.Flags(), true)

@@ -15,7 +15,7 @@ func (a *App) planCommand() *cobra.Command {
 			"Exit codes: 0 passed (warnings allowed), 1 denied by policy, 2 error.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			specs, err := parseOutputs(pf.outputs, ef.json)
+			specs, err := pf.parseOutputs(ef.json)
 			if err != nil {
 				return err
 			}
@@ -24,16 +24,16 @@ func (a *App) planCommand() *cobra.Command {
 			}
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
-			s, err := a.open(ctx, &ef, openOptions{command: "plan"})
+			env, err := a.open(ctx, &ef, "plan", false, false)
 			if err != nil {
 				return err
 			}
-			defer s.close()
-			g, err := s.planAndGate(ctx, &pf, &ef, specs)
+			defer env.Close()
+			g, err := a.planAndReport(ctx, env, &pf, &ef, specs)
 			if err != nil {
 				return err
 			}
-			return verdictExit(g.res)
+			return verdict(g)
 		},
 	}
 	ef.register(c.Flags(), true)

@@ -1,13 +1,15 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/policy"
+	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
 )
 
@@ -17,7 +19,7 @@ func (a *App) policyCommand() *cobra.Command {
 		Short: "Test or list the policy rules",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return failf("policy needs a subcommand: test or list")
+			return errors.New("policy needs a subcommand: test or list")
 		},
 	}
 	var dirs []string
@@ -31,12 +33,12 @@ func (a *App) policyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ok, err := policyTest(cmd.Context(), policyDirs(cfg, dirs), a.Stdout, coverage)
+			ok, err := policy.Test(cmd.Context(), cfg.PolicyPaths(dirs), a.Stdout, coverage)
 			if err != nil {
-				return failf("%v", err)
+				return err
 			}
 			if !ok {
-				return &exitError{code: ExitDenied, err: fmt.Errorf("policy tests failed")}
+				return &run.DeniedError{Reason: "policy tests failed"}
 			}
 			return nil
 		},
@@ -53,13 +55,14 @@ func (a *App) policyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rules, err := policyRules(cmd.Context(), policyDirs(cfg, ldirs), cfg.Enforcement)
+			eng, err := policy.New(cmd.Context(), policy.Options{ExtraDirs: cfg.PolicyPaths(ldirs), Overrides: cfg.Enforcement})
 			if err != nil {
-				return failf("%v", err)
+				return err
 			}
+			rules := eng.Rules()
 			envs := envOrder(cfg)
 			tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "ID\tSEVERITY\t%s\tTITLE\n", strings.ToUpper(strings.Join(envs, "\t")))
+			fmt.Fprintf(tw, "ID\tSEVERITY\t%s\tTITLE\tCONTROLS\n", strings.ToUpper(strings.Join(envs, "\t")))
 			for _, r := range rules {
 				var enf []string
 				for _, e := range envs {
@@ -69,7 +72,7 @@ func (a *App) policyCommand() *cobra.Command {
 					}
 					enf = append(enf, v)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(enf, "\t"), r.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(enf, "\t"), r.Title, strings.Join(r.Controls, " "))
 			}
 			return tw.Flush()
 		},
@@ -77,17 +80,6 @@ func (a *App) policyCommand() *cobra.Command {
 	list.Flags().StringArrayVar(&ldirs, "policy", nil, "extra policy directory (repeatable)")
 	c.AddCommand(test, list)
 	return c
-}
-
-func policyDirs(cfg *config.Config, extra []string) []string {
-	var out []string
-	for _, d := range append(append([]string(nil), cfg.PolicyDirs...), extra...) {
-		if _, err := os.Stat(d); err != nil && cfg.Root != "" {
-			d = cfg.Root + string(os.PathSeparator) + d
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // envOrder lists the known environments first in their order of growing

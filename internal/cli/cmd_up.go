@@ -1,24 +1,28 @@
 package cli
 
 import (
-	"os"
+	"time"
 
 	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
 )
 
 func (a *App) upCommand() *cobra.Command {
 	var ef envFlags
 	var pf planFlags
+	var healthTimeout time.Duration
 	c := &cobra.Command{
 		Use:   "up --env E [--local] [plan flags]",
-		Short: "init → plan → gate → apply → outputs → smoke, in one command",
+		Short: "init → plan → gate → apply → outputs → smoke → health, in one command",
 		Long: "up plans the environment, runs the gate, applies the saved plan only if the gate passed, prints\n" +
-			"the outputs and checks them. With --local it starts the local AWS emulator when none runs\n" +
+			"the outputs and checks them. On AWS it then waits until the target groups named in the stack's\n" +
+			"health_target_groups output report healthy targets (--health-timeout); on the emulator, which runs no\n" +
+			"tasks, it checks that they exist. With --local it starts the local AWS emulator when none runs\n" +
 			"(`tfgate down --local` stops it again).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			specs, err := parseOutputs(pf.outputs, ef.json)
+			specs, err := pf.parseOutputs(ef.json)
 			if err != nil {
 				return err
 			}
@@ -27,73 +31,53 @@ func (a *App) upCommand() *cobra.Command {
 			}
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
-			s, err := a.open(ctx, &ef, openOptions{command: "up", startEmulator: true})
+			env, err := a.open(ctx, &ef, "up", true, false)
 			if err != nil {
 				return err
 			}
-			defer s.close()
-			if s.emuStarted {
-				// The mark tells `down` that it may stop this emulator; without
-				// it `down` leaves the process running, so say so.
-				err := os.MkdirAll(s.layout.ModeDir(), 0o755)
-				if err == nil {
-					err = os.WriteFile(s.ownerMark(), []byte("started by tfgate up\n"), 0o644)
-				}
-				if err != nil {
-					a.infof("warning: cannot record that this run started the emulator (%v); stop it with `tfgate local stop`", err)
-				}
-			}
-			g, err := s.planAndGate(ctx, &pf, &ef, specs)
-			if err == nil && g.res.Verdict == result.Fail {
+			defer env.Close()
+			env.MarkEmulatorOwned()
+			g, err := a.planAndReport(ctx, env, &pf, &ef, specs)
+			if err == nil && g.Result.Verdict == result.Fail {
 				a.infof("not applying: the gate denied the plan")
-				err = denied()
+				err = &run.DeniedError{}
 			}
 			if err != nil {
-				s.stopUnusedEmulator()
+				env.StopUnusedEmulator()
 				return err
 			}
-			if err := s.applySaved(ctx, &ef); err != nil {
+			if err := env.Apply(ctx); err != nil {
 				return err
 			}
-			if err := s.recordLive(ctx, &pf, &ef); err != nil {
+			if err := env.RecordLive(ctx, pf.options()); err != nil {
 				return err
 			}
-			outs, err := s.runner.Output(ctx)
+			outs, err := env.Outputs(ctx)
 			if err != nil {
-				return a.tfError(err)
+				return err
 			}
 			if !ef.json {
-				if err := a.printOutputs(outs, false); err != nil {
-					return failf("%v", err)
+				if err := run.WriteOutputs(a.Stdout, outs, false); err != nil {
+					return err
 				}
 			}
-			if err := smoke(outs); err != nil {
-				return failf("%v", err)
+			if err := run.Smoke(outs); err != nil {
+				return err
 			}
-			if !ef.json {
-				a.infof("up: %s is up; smoke checks passed", describe(s))
+			if err := env.CheckHealth(ctx, outs, healthTimeout); err != nil {
+				return err
+			}
+			if ef.json {
+				a.emit(map[string]any{"type": "tfgate_up", "environment": env.Layout().Env, "smoke": "passed"})
 			} else {
-				a.emit(map[string]any{"type": "tfgate_up", "environment": s.layout.Env, "smoke": "passed"})
+				a.infof("up: %s is up; smoke checks passed", env)
 			}
 			return nil
 		},
 	}
 	ef.register(c.Flags(), true)
 	pf.register(c.Flags())
+	c.Flags().DurationVar(&healthTimeout, "health-timeout", 10*time.Minute, "how long up waits on AWS for healthy load balancer targets (0: do not wait)")
 	c.Flags().BoolVar(&ef.json, "json", false, "machine progress: Terraform's JSON UI events and tfgate's on stdout")
 	return c
-}
-
-// stopUnusedEmulator stops an emulator this run started when nothing was
-// applied to it yet, so a failed `up` leaves no process behind.
-func (s *session) stopUnusedEmulator() {
-	if !s.emuStarted || s.emu == nil {
-		return
-	}
-	if st, err := os.Stat(s.layout.StatePath()); err == nil && st.Size() > 0 && hasResources(s.layout.StatePath()) {
-		return
-	}
-	s.a.infof("stopping the emulator this run started (nothing was applied)")
-	s.emu.Stop()
-	os.Remove(s.ownerMark())
 }

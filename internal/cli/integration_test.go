@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"errors"
+	"github.com/saprism/tfgate/internal/config"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,7 +48,7 @@ func stackRepo(t *testing.T) string {
 
 // emulatorPID returns the pid of the emulator recorded under root, or 0.
 func emulatorPID(root string) int {
-	st, err := emulator.Status(filepath.Join(root, emulator.DefaultStateDir))
+	st, err := emulator.Status(config.EmulatorDir(root))
 	if err != nil || !st.Running {
 		return 0
 	}
@@ -61,7 +62,7 @@ func alive(pid int) bool {
 // stopEmulatorAtEnd makes sure no emulator outlives the test.
 func stopEmulatorAtEnd(t *testing.T, root string) {
 	t.Cleanup(func() {
-		if e, err := emulator.Attach(filepath.Join(root, emulator.DefaultStateDir)); err == nil {
+		if e, err := emulator.Attach(config.EmulatorDir(root)); err == nil {
 			e.Stop()
 		}
 	})
@@ -70,14 +71,14 @@ func stopEmulatorAtEnd(t *testing.T, root string) {
 func TestIntegrationPlanCheckApplyLocal(t *testing.T) {
 	root := stackRepo(t)
 	stopEmulatorAtEnd(t, root)
-	code, out, stderr := run(t, root, nil, "local", "start")
+	code, out, stderr := tfgate(t, root, nil, "local", "start")
 	if code != ExitPass {
 		t.Fatalf("local start: %d %s", code, stderr)
 	}
 	t.Log(out)
 
 	report := filepath.Join(t.TempDir(), "dev.json")
-	code, _, stderr = run(t, root, map[string]string{"NO_COLOR": "1"}, "plan", "--env", "dev", "--local", "--output", "json="+report)
+	code, _, stderr = tfgate(t, root, map[string]string{"NO_COLOR": "1"}, "plan", "--env", "dev", "--local", "--output", "json="+report)
 	if code != ExitPass {
 		t.Fatalf("plan: exit %d\n%s", code, stderr)
 	}
@@ -100,52 +101,52 @@ func TestIntegrationPlanCheckApplyLocal(t *testing.T) {
 	}
 
 	// check takes the saved binary plan: env and mode from its location.
-	code, stdout, stderr := run(t, root, nil, "check", l.PlanPath(), "--output", "json")
+	code, stdout, stderr := tfgate(t, root, nil, "check", l.PlanPath(), "--output", "json")
 	if code != ExitPass || !strings.Contains(stdout, `"environment": "dev"`) {
 		t.Errorf("check binary plan: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 
 	// A malformed tfvars is Terraform's error with file:line, exit 2.
-	code, _, stderr = run(t, root, nil, "plan", "--env", "dev", "--local", "--var-file", testdata(t, "bad.tfvars"))
+	code, _, stderr = tfgate(t, root, nil, "plan", "--env", "dev", "--local", "--var-file", testdata(t, "bad.tfvars"))
 	if code != ExitError || !strings.Contains(stderr, "bad.tfvars:1") {
 		t.Errorf("malformed tfvars: exit %d\n%s", code, stderr)
 	}
 	// ... and the failed plan left nothing that apply could take.
-	code, _, stderr = run(t, root, nil, "apply", "--env", "dev", "--local")
+	code, _, stderr = tfgate(t, root, nil, "apply", "--env", "dev", "--local")
 	if code != ExitError || !strings.Contains(stderr, "no saved plan") {
 		t.Errorf("apply after a failed plan: exit %d\n%s", code, stderr)
 	}
 
-	code, _, stderr = run(t, root, nil, "plan", "--env", "dev", "--local", "--output", "json="+report)
+	code, _, stderr = tfgate(t, root, nil, "plan", "--env", "dev", "--local", "--output", "json="+report)
 	if code != ExitPass {
 		t.Fatalf("re-plan: exit %d\n%s", code, stderr)
 	}
-	code, _, stderr = run(t, root, map[string]string{"NO_COLOR": "1"}, "apply", "--env", "dev", "--local")
+	code, _, stderr = tfgate(t, root, map[string]string{"NO_COLOR": "1"}, "apply", "--env", "dev", "--local")
 	if code != ExitPass || !strings.Contains(stderr, "[1/1 ") || !strings.Contains(stderr, "aws_s3_bucket.b: created") {
 		t.Fatalf("apply: exit %d\n%s", code, stderr)
 	}
-	if !hasResources(l.StatePath()) {
+	if !tfg.HasResources(l.StatePath()) {
 		t.Errorf("no state in %s", l.StatePath())
 	}
 	// The saved plan is spent.
-	code, _, stderr = run(t, root, nil, "apply", "--env", "dev", "--local")
+	code, _, stderr = tfgate(t, root, nil, "apply", "--env", "dev", "--local")
 	if code != ExitError || !strings.Contains(stderr, "no saved plan") {
 		t.Errorf("second apply: exit %d\n%s", code, stderr)
 	}
-	code, stdout, _ = run(t, root, nil, "output", "--env", "dev", "--local")
+	code, stdout, _ = tfgate(t, root, nil, "output", "--env", "dev", "--local")
 	if code != ExitPass || !strings.Contains(stdout, "load_balancer_dns = tfgate-it-dev.s3") {
 		t.Errorf("output: exit %d\n%s", code, stdout)
 	}
 	// down leaves the emulator it did not start running.
 	pid := emulatorPID(root)
-	code, _, stderr = run(t, root, nil, "down", "--env", "dev", "--local")
+	code, _, stderr = tfgate(t, root, nil, "down", "--env", "dev", "--local")
 	if code != ExitPass || !strings.Contains(stderr, "destroyed 1 resource") {
 		t.Errorf("down: exit %d\n%s", code, stderr)
 	}
 	if !alive(pid) {
 		t.Error("down stopped an emulator started by `local start`")
 	}
-	code, _, _ = run(t, root, nil, "local", "stop")
+	code, _, _ = tfgate(t, root, nil, "local", "stop")
 	if code != ExitPass || alive(pid) {
 		t.Errorf("local stop: exit %d, pid %d alive %v", code, pid, alive(pid))
 	}
@@ -154,7 +155,7 @@ func TestIntegrationPlanCheckApplyLocal(t *testing.T) {
 func TestIntegrationUpDownLeavesNoProcess(t *testing.T) {
 	root := stackRepo(t)
 	stopEmulatorAtEnd(t, root)
-	code, stdout, stderr := run(t, root, map[string]string{"NO_COLOR": "1"}, "up", "--env", "dev", "--local", "--output", "json="+filepath.Join(t.TempDir(), "r.json"))
+	code, stdout, stderr := tfgate(t, root, map[string]string{"NO_COLOR": "1"}, "up", "--env", "dev", "--local", "--output", "json="+filepath.Join(t.TempDir(), "r.json"))
 	if code != ExitPass {
 		t.Fatalf("up: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -165,7 +166,7 @@ func TestIntegrationUpDownLeavesNoProcess(t *testing.T) {
 	if !alive(pid) {
 		t.Fatal("the emulator up started is not running after up")
 	}
-	code, _, stderr = run(t, root, nil, "down", "--env", "dev", "--local")
+	code, _, stderr = tfgate(t, root, nil, "down", "--env", "dev", "--local")
 	if code != ExitPass {
 		t.Fatalf("down: exit %d\n%s", code, stderr)
 	}
@@ -181,10 +182,10 @@ func TestIntegrationUpDownLeavesNoProcess(t *testing.T) {
 func TestIntegrationEmulatorDiesMidApply(t *testing.T) {
 	root := stackRepo(t)
 	stopEmulatorAtEnd(t, root)
-	if code, _, stderr := run(t, root, nil, "local", "start"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "local", "start"); code != ExitPass {
 		t.Fatalf("local start: %s", stderr)
 	}
-	if code, _, stderr := run(t, root, nil, "plan", "--env", "dev", "--local", "--var", "slow=true", "--output", "json="+filepath.Join(t.TempDir(), "r.json")); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local", "--var", "slow=true", "--output", "json="+filepath.Join(t.TempDir(), "r.json")); code != ExitPass {
 		t.Fatalf("plan: %s", stderr)
 	}
 	l := layoutFor(t, root, "dev", true)
@@ -194,13 +195,13 @@ func TestIntegrationEmulatorDiesMidApply(t *testing.T) {
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		code, _, stderr := run(t, root, map[string]string{"NO_COLOR": "1"}, "apply", "--env", "dev", "--local")
+		code, _, stderr := tfgate(t, root, map[string]string{"NO_COLOR": "1"}, "apply", "--env", "dev", "--local")
 		done <- outcome{code, stderr}
 	}()
 	// The bucket is created in seconds; its lifecycle configuration then
 	// keeps the provider waiting for about a minute: kill the emulator then.
 	deadline := time.Now().Add(90 * time.Second)
-	for !hasResources(l.StatePath()) && time.Now().Before(deadline) {
+	for !tfg.HasResources(l.StatePath()) && time.Now().Before(deadline) {
 		time.Sleep(250 * time.Millisecond)
 	}
 	time.Sleep(2 * time.Second)
@@ -224,14 +225,14 @@ func TestIntegrationEmulatorDiesMidApply(t *testing.T) {
 		t.Errorf("took %s to stop after the emulator died", d)
 	}
 	// The state file is still valid JSON holding the bucket.
-	if !hasResources(l.StatePath()) {
+	if !tfg.HasResources(l.StatePath()) {
 		t.Errorf("state %s lost its resources", l.StatePath())
 	}
 }
 
 func TestIntegrationValidate(t *testing.T) {
 	root := stackRepo(t)
-	code, stdout, stderr := run(t, root, nil, "validate")
+	code, stdout, stderr := tfgate(t, root, nil, "validate")
 	if code != ExitPass || !strings.Contains(stdout, "is formatted, valid and passes the static checks") {
 		t.Fatalf("validate: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -242,7 +243,7 @@ func TestIntegrationValidate(t *testing.T) {
 	body := strings.Replace(string(src), "  bucket = var.name\n}", "  bucket     = var.name\n}\n\nvariable \"x\" {\n  type = string\n}\n\noutput \"o\" {\n  value = var.missing\n}", 1)
 	os.WriteFile(filepath.Join(bad, "main.tf"), []byte(body), 0o644)
 	os.WriteFile(filepath.Join(root, "tfgate.yaml"), []byte("terraform_dir: "+bad+"\n"), 0o644)
-	code, stdout, stderr = run(t, root, nil, "validate")
+	code, stdout, stderr = tfgate(t, root, nil, "validate")
 	if code != ExitError {
 		t.Errorf("validate of a broken stack: exit %d", code)
 	}
@@ -256,10 +257,10 @@ func TestIntegrationValidate(t *testing.T) {
 func TestIntegrationPlanJSONStream(t *testing.T) {
 	root := stackRepo(t)
 	stopEmulatorAtEnd(t, root)
-	if code, _, stderr := run(t, root, nil, "local", "start"); code != ExitPass {
+	if code, _, stderr := tfgate(t, root, nil, "local", "start"); code != ExitPass {
 		t.Fatalf("local start: %s", stderr)
 	}
-	code, stdout, stderr := run(t, root, nil, "plan", "--env", "dev", "--local", "--json", "--output", "json="+filepath.Join(t.TempDir(), "r.json"))
+	code, stdout, stderr := tfgate(t, root, nil, "plan", "--env", "dev", "--local", "--json", "--output", "json="+filepath.Join(t.TempDir(), "r.json"))
 	if code != ExitPass {
 		t.Fatalf("plan --json: exit %d\n%s", code, stderr)
 	}
@@ -299,7 +300,7 @@ func TestIntegrationProviderMissing(t *testing.T) {
 	t.Setenv("XDG_DATA_DIRS", home)
 	t.Setenv(tfg.PluginDirEnv, "")
 	t.Setenv("TF_CLI_CONFIG_FILE", rc)
-	code, _, stderr := run(t, root, nil, "validate")
+	code, _, stderr := tfgate(t, root, nil, "validate")
 	if code != ExitError {
 		t.Errorf("exit %d", code)
 	}

@@ -1,6 +1,10 @@
-// Package config loads the project file tfgate.yaml: environments, var files,
-// backends, enforcement overrides, policy dirs and exceptions. A missing file
-// means defaults; a malformed one is an error naming the file and line.
+// Package config loads the project file tfgate.yaml (environments, var files,
+// backends, enforcement overrides, policy dirs, exceptions) and is the one
+// answer to every "where is X" question: the repository root, the Terraform
+// dir, policy dirs, exception files, var files and each environment's
+// working dirs. Every other package asks it instead of joining paths itself.
+// A missing file means defaults; a malformed one is an error naming the
+// file and line.
 package config
 
 import (
@@ -14,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/saprism/tfgate/internal/exceptions"
 	"gopkg.in/yaml.v3"
 )
 
@@ -33,7 +38,7 @@ type Config struct {
 	// PolicyRoot is the directory policy_dirs and exceptions_file are
 	// relative to: Root, unless the policy side of the config was taken from
 	// a trusted commit (see WithTrustedPolicy). PolicyLabel then names that
-	// commit in error messages instead of a temporary directory.
+	// commit in messages instead of a temporary directory.
 	PolicyRoot  string `yaml:"-"`
 	PolicyLabel string `yaml:"-"`
 	// policyFile is the tfgate.yaml the inline exceptions came from.
@@ -45,8 +50,15 @@ type Config struct {
 	// Enforcement overrides: rule id -> env -> advisory|warn|deny.
 	Enforcement map[string]map[string]string `yaml:"enforcement"`
 	// Exceptions inline, and/or a file holding a list of them.
-	Exceptions     []Exception `yaml:"exceptions"`
-	ExceptionsFile string      `yaml:"exceptions_file"`
+	Exceptions     []exceptions.Exception `yaml:"exceptions"`
+	ExceptionsFile string                 `yaml:"exceptions_file"`
+	// RequiredTags every taggable resource must carry (TAG-001); empty
+	// means the rule does not run: tags are a project's convention.
+	RequiredTags []string `yaml:"required_tags,omitempty"`
+
+	// TerraformDirSet is true when tfgate.yaml names terraform_dir: check
+	// then maps findings there instead of discovering the configuration.
+	TerraformDirSet bool `yaml:"-"`
 }
 
 // Environment is one deployable environment.
@@ -55,20 +67,6 @@ type Environment struct {
 	// Backend for AWS mode: passed to `terraform init -backend-config`.
 	// Never put secrets here: credentials come from the AWS environment.
 	Backend map[string]string `yaml:"backend"`
-}
-
-// Exception waives one rule for resources matching an address glob until
-// Expires (YYYY-MM-DD, required).
-type Exception struct {
-	ID      string `yaml:"id"`
-	RuleID  string `yaml:"rule_id"`
-	Address string `yaml:"address"`
-	Reason  string `yaml:"reason"`
-	Owner   string `yaml:"owner"`
-	Expires string `yaml:"expires"`
-	// Line in the file it came from, for error messages.
-	Line int    `yaml:"-"`
-	File string `yaml:"-"`
 }
 
 // Load reads root/tfgate.yaml, or returns defaults when it does not exist.
@@ -85,7 +83,7 @@ func Load(root string) (*Config, error) {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
 		c.Path = p
-		if err := exceptionLines(data, p, c.Exceptions); err != nil {
+		if err := exceptions.SetLines(data, p, c.Exceptions); err != nil {
 			return nil, err
 		}
 	}
@@ -104,9 +102,7 @@ func decodeStrict(data []byte, v any) error {
 }
 
 func (c *Config) defaults() {
-	if c.PolicyRoot == "" {
-		c.PolicyRoot = c.Root
-	}
+	c.TerraformDirSet = c.TerraformDir != ""
 	if c.TerraformDir == "" {
 		c.TerraformDir = "terraform"
 	}
@@ -140,52 +136,31 @@ func (c *Config) Env(name string) (*Environment, error) {
 
 // LoadExceptions returns the inline exceptions plus those of ExceptionsFile.
 // An unreadable or malformed file is an error: the gate fails closed.
-func (c *Config) LoadExceptions() ([]Exception, error) {
-	out := append([]Exception(nil), c.Exceptions...)
-	for i := range out {
-		out[i].File = c.label(c.Path)
-		if c.policyFile != "" {
-			out[i].File = c.label(c.policyFile)
-		}
+func (c *Config) LoadExceptions() ([]exceptions.Exception, error) {
+	out := append([]exceptions.Exception(nil), c.Exceptions...)
+	file := c.Path
+	if c.policyFile != "" {
+		file = c.policyFile
 	}
-	if c.ExceptionsFile == "" {
+	for i := range out {
+		out[i].File = c.label(file)
+	}
+	p := c.ExceptionsPath()
+	if p == "" {
 		return out, nil
 	}
-	p := c.policyPath(c.ExceptionsFile)
-	data, err := os.ReadFile(p)
+	more, err := exceptions.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("exceptions file %s: %w", c.label(p), errors.Unwrap(err))
-	}
-	var doc struct {
-		Exceptions []Exception `yaml:"exceptions"`
-	}
-	if err := decodeStrict(data, &doc); err != nil {
-		return nil, fmt.Errorf("%s: %w", c.label(p), err)
-	}
-	if err := exceptionLines(data, c.label(p), doc.Exceptions); err != nil {
+		if c.PolicyLabel != "" {
+			// Name the trusted commit, not its temporary checkout.
+			return nil, errors.New(strings.ReplaceAll(err.Error(), p, c.label(p)))
+		}
 		return nil, err
 	}
-	return append(out, doc.Exceptions...), nil
-}
-
-// PolicyDirPaths are policy_dirs resolved against PolicyRoot.
-func (c *Config) PolicyDirPaths() []string {
-	var out []string
-	for _, d := range c.PolicyDirs {
-		out = append(out, c.policyPath(d))
+	for i := range more {
+		more[i].File = c.label(more[i].File)
 	}
-	return out
-}
-
-func (c *Config) policyPath(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	root := c.PolicyRoot
-	if root == "" {
-		root = c.Root
-	}
-	return filepath.Join(root, p)
+	return append(out, more...), nil
 }
 
 // label names a file under PolicyRoot as "LABEL:path" when the policy side
@@ -219,32 +194,7 @@ func WithTrustedPolicy(work, trusted *Config, label string, extraDirs ...string)
 		}
 	}
 	c.Enforcement = trusted.Enforcement
-	c.Exceptions = append([]Exception(nil), trusted.Exceptions...)
+	c.Exceptions = append([]exceptions.Exception(nil), trusted.Exceptions...)
 	c.ExceptionsFile = trusted.ExceptionsFile
 	return &c
-}
-
-// exceptionLines records the line of each exception in the YAML source.
-func exceptionLines(data []byte, path string, ex []Exception) error {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if len(root.Content) == 0 {
-		return nil
-	}
-	m := root.Content[0]
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != "exceptions" {
-			continue
-		}
-		seq := m.Content[i+1]
-		for j, n := range seq.Content {
-			if j < len(ex) {
-				ex[j].Line = n.Line
-				ex[j].File = path
-			}
-		}
-	}
-	return nil
 }

@@ -10,6 +10,9 @@ import (
 func write(t *testing.T, dir, name, body string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -142,5 +145,65 @@ func TestExceptionsFileErrorsFailClosed(t *testing.T) {
 	write(t, dir, "missing.yaml", "exceptions:\n  - id: x\n    rule: typo\n")
 	if _, err := c.LoadExceptions(); err == nil || !strings.Contains(err.Error(), "line 3") {
 		t.Fatalf("malformed file: err = %v", err)
+	}
+}
+
+func TestVarFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "terraform/env/dev.tfvars", "x = 1\n")
+	write(t, dir, "extra/more.tfvars", "y = 1\n")
+	cfg, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := filepath.Join(dir, "extra/more.tfvars")
+	got, err := cfg.VarFiles("dev", []string{extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !strings.HasSuffix(got[0], "terraform/env/dev.tfvars") || got[1] != extra || !filepath.IsAbs(got[0]) {
+		t.Errorf("VarFiles = %v", got)
+	}
+	_, err = cfg.VarFiles("dev", []string{"nope.tfvars"})
+	if err == nil || !strings.Contains(err.Error(), "--var-file nope.tfvars: no such file") {
+		t.Errorf("missing --var-file: err = %v", err)
+	}
+	os.Remove(filepath.Join(dir, "terraform/env/dev.tfvars"))
+	_, err = cfg.VarFiles("dev", nil)
+	if err == nil || !strings.Contains(err.Error(), "terraform/env/dev.tfvars: no such file") {
+		t.Errorf("missing env var file: err = %v", err)
+	}
+}
+
+// Every "where is X" answer resolves tfgate.yaml's paths against the
+// repository root, whatever the working directory, and flags against the
+// working directory.
+func TestPaths(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, FileName, "terraform_dir: infra\npolicy_dirs: [custom]\nexceptions_file: waivers.yaml\n")
+	cfg, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.TerraformPath(); got != filepath.Join(dir, "infra") {
+		t.Errorf("TerraformPath = %s", got)
+	}
+	if got := cfg.PolicyPaths([]string{"mine"}); len(got) != 2 || got[0] != filepath.Join(dir, "custom") || got[1] != "mine" {
+		t.Errorf("PolicyPaths = %v", got)
+	}
+	if got := cfg.ExceptionsPath(); got != filepath.Join(dir, "waivers.yaml") {
+		t.Errorf("ExceptionsPath = %s", got)
+	}
+	if got := ModeDir(dir, "dev", true); got != filepath.Join(dir, ".tfgate", "dev", "local") {
+		t.Errorf("ModeDir = %s", got)
+	}
+	if env, local, ok := cfg.EnvFromPath(filepath.Join(ModeDir(dir, "staging", false), "tfplan")); !ok || env != "staging" || local {
+		t.Errorf("EnvFromPath = %s %v %v", env, local, ok)
+	}
+	if _, _, ok := cfg.EnvFromPath(filepath.Join(dir, "plan.json")); ok {
+		t.Error("a plan outside .tfgate has no environment")
+	}
+	if got := cfg.Rel(filepath.Join(dir, "infra", "main.tf")); got != filepath.Join("infra", "main.tf") {
+		t.Errorf("Rel = %s", got)
 	}
 }

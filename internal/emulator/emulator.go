@@ -2,9 +2,9 @@
 // Python launcher that loads tfgate's moto extensions in-process (see py/tfgate_ext) and answers
 // operations moto lacks with HTTP 501 instead of a 500 the AWS provider retries for minutes.
 //
-// API used by internal/cli (`tfgate local start|stop|status|reset`, `--local` mode):
+// API used by internal/run (`tfgate local start|stop|status|reset`, `--local` mode):
 //
-//	e, err := emulator.Start(ctx, emulator.Options{StateDir: ".tfgate/emulator"}) // Port 0 = free port
+//	e, err := emulator.Start(ctx, emulator.Options{StateDir: config.EmulatorDir(root)}) // Port 0 = free port
 //	env := e.Env(os.Environ())            // AWS_ENDPOINT_URL, fake credentials; strips real ones
 //	err = emulator.CheckLocalSafety(env)  // refuse non-loopback endpoints / real-looking credentials
 //	e.Reset(ctx)                          // POST /moto-api/reset: empty every service
@@ -23,7 +23,7 @@
 // Terraform reports within seconds instead of retrying a 500 for ten minutes.
 //
 // The endpoint is always http://127.0.0.1:PORT, never localhost: with localhost S3 goes
-// virtual-host style and refresh silently drops buckets (see shared/EMULATOR.md).
+// virtual-host style and refresh silently drops buckets.
 package emulator
 
 import (
@@ -47,10 +47,6 @@ import (
 // Host is the only address the emulator listens on.
 const Host = "127.0.0.1"
 
-// DefaultStateDir is where tfgate keeps the emulator's pid/port record, log and launcher,
-// relative to the repository root.
-const DefaultStateDir = ".tfgate/emulator"
-
 // ErrNotRunning is returned by Attach when no live emulator is recorded in the state dir.
 var ErrNotRunning = errors.New("local emulator is not running")
 
@@ -58,7 +54,9 @@ var ErrNotRunning = errors.New("local emulator is not running")
 type Options struct {
 	StateDir     string        // required; created if missing
 	Port         int           // 0 picks a free loopback port
-	Python       string        // interpreter; default TFGATE_PYTHON, then python3 on PATH
+	Python       string        // interpreter; default: see LocatePython
+	NoInstall    bool          // never create tfgate's venv (--no-install, TFGATE_NO_INSTALL)
+	Progress     io.Writer     // optional: where the interpreter came from, venv install progress
 	LogWriter    io.Writer     // optional: also receives moto's output (besides emulator.log)
 	ReadyTimeout time.Duration // default 60s
 	RequestLog   bool          // write one JSON line per request to <StateDir>/requests.log
@@ -106,13 +104,17 @@ func Start(ctx context.Context, o Options) (*Emulator, error) {
 	} else if !errors.Is(err, ErrNotRunning) {
 		return nil, fmt.Errorf("%w; stop it first with `tfgate local stop`", err)
 	}
-	python, err := FindPython(ctx, o.Python)
+	in, err := LocatePython(ctx, PythonOptions{Explicit: o.Python, NoInstall: o.NoInstall, Progress: o.Progress})
 	if err != nil {
 		return nil, err
 	}
+	python := in.Path
+	if o.Progress != nil && !in.Installed {
+		fmt.Fprintf(o.Progress, "emulator: %s\n", in.Describe())
+	}
 	port := o.Port
 	if port == 0 {
-		if port, err = freePort(); err != nil {
+		if port, err = FreePort(); err != nil {
 			return nil, err
 		}
 	} else if err := checkPortFree(port); err != nil {
@@ -439,7 +441,8 @@ func (e *Emulator) call(ctx context.Context, method, path string) ([]byte, error
 	return body, nil
 }
 
-func freePort() (int, error) {
+// FreePort is a port on 127.0.0.1 nobody listens on (for the emulator).
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", net.JoinHostPort(Host, "0"))
 	if err != nil {
 		return 0, fmt.Errorf("emulator: no free port on %s: %w", Host, err)

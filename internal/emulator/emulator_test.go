@@ -137,7 +137,7 @@ func TestFindPythonMissingMoto(t *testing.T) {
 		t.Skip("no `false` binary")
 	}
 	_, err = FindPython(context.Background(), f)
-	if err == nil || !strings.Contains(err.Error(), "moto") {
+	if err == nil || !strings.Contains(err.Error(), "does not run as Python 3") {
 		t.Fatalf("interpreter without moto: %v", err)
 	}
 }
@@ -236,6 +236,26 @@ func TestExtensions(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("extension tests failed (%v):\n%s\nemulator log tail:\n%s", err, out, e.LogTail(30))
+	}
+	t.Logf("%s", out)
+}
+
+// TestRestoreRunbook runs testdata/test_restore_runbook.py: the API calls of
+// docs/restore-runbook.md (point-in-time and snapshot restore into a new
+// instance, the switch, the clean-up) against a fresh emulator, and the
+// AWS Backup restore-job calls the emulator cannot do, asserted as such.
+func TestRestoreRunbook(t *testing.T) {
+	if _, err := os.ReadFile("testdata/test_restore_runbook.py"); err != nil {
+		t.Fatal(err)
+	}
+	e := startTest(t)
+	python, _ := FindPython(context.Background(), "")
+	cmd := exec.Command(python, "-m", "unittest", "-v", "test_restore_runbook")
+	cmd.Dir = "testdata"
+	cmd.Env = append(e.Env(os.Environ()), "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("restore runbook on the emulator failed (%v):\n%s\nemulator log tail:\n%s", err, out, e.LogTail(30))
 	}
 	t.Logf("%s", out)
 }

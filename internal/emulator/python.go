@@ -1,15 +1,12 @@
 package emulator
 
 import (
-	"context"
 	"embed"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // launcherFS holds the Python launcher and tfgate's moto extensions.
@@ -42,35 +39,6 @@ func writeLauncher(stateDir string) (string, error) {
 		return "", fmt.Errorf("emulator: write launcher: %w", err)
 	}
 	return filepath.Join(dir, "tfgate_launcher.py"), nil
-}
-
-// FindPython returns the interpreter to run the launcher with: explicit, else $TFGATE_PYTHON,
-// else python3 on PATH; it must be able to import moto's server. The error names what is
-// missing and how to fix it.
-func FindPython(ctx context.Context, explicit string) (string, error) {
-	candidate, source := explicit, "the configured interpreter"
-	if candidate == "" {
-		candidate, source = os.Getenv("TFGATE_PYTHON"), "TFGATE_PYTHON"
-	}
-	if candidate == "" {
-		candidate, source = "python3", "python3 on PATH"
-	}
-	path, err := exec.LookPath(candidate)
-	if err != nil {
-		return "", fmt.Errorf("emulator: %s (%s) not found: install Python 3 with moto_server (pip install 'moto[server]') or set TFGATE_PYTHON", candidate, source)
-	}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, path, "-c",
-		"import moto, moto.server, flask, werkzeug; print(moto.__version__)").CombinedOutput()
-	if err != nil {
-		last := strings.TrimSpace(string(out))
-		if i := strings.LastIndex(last, "\n"); i >= 0 {
-			last = last[i+1:]
-		}
-		return "", fmt.Errorf("emulator: %s (%s) cannot import moto_server's modules (%s): install them with `%s -m pip install 'moto[server]'` or set TFGATE_PYTHON to an interpreter that has moto", path, source, last, path)
-	}
-	return path, nil
 }
 
 // launcherEnv is the environment of the moto process: no AWS credentials or endpoints of the

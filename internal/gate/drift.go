@@ -45,7 +45,7 @@ func applyDrift(o Options, p *plan.Plan, findings []result.Finding) error {
 			loc[i].Attribute = topLevel(r.Attributes[0].Path)
 		}
 	}
-	if err := annotate(o, p, loc); err != nil {
+	if _, err := annotate(o, p, loc); err != nil {
 		return err
 	}
 	for i := range d.Resources {

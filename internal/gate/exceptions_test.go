@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,12 +16,12 @@ import (
 // the reported exception list. fixedNow is 2026-11-25.
 func TestRunExceptions(t *testing.T) {
 	deny := result.Finding{RuleID: "RDS-002", Address: "aws_db_instance.main", Enforcement: result.Deny, Severity: result.High, Message: "single AZ"}
-	ex := func(expires, addr string) config.Exception {
-		return config.Exception{ID: "e1", RuleID: "RDS-002", Address: addr, Reason: "migration", Owner: "dba", Expires: expires}
+	ex := func(expires, addr string) exceptions.Exception {
+		return exceptions.Exception{ID: "e1", RuleID: "RDS-002", Address: addr, Reason: "migration", Owner: "dba", Expires: expires}
 	}
 	tests := []struct {
 		name    string
-		ex      config.Exception
+		ex      exceptions.Exception
 		verdict result.Verdict
 		status  result.ExceptionStatus
 		waived  bool
@@ -32,7 +33,7 @@ func TestRunExceptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := &config.Config{Root: t.TempDir(), TerraformDir: "terraform", Exceptions: []config.Exception{tt.ex},
+			cfg := &config.Config{Root: t.TempDir(), TerraformDir: "terraform", Exceptions: []exceptions.Exception{tt.ex},
 				Environments: map[string]*config.Environment{"production": {}}}
 			res, err := Run(context.Background(), Options{Config: cfg, Env: "production", PlanJSON: []byte(minimalPlan),
 				Engine: &fakeEngine{findings: []result.Finding{deny}}, Now: fixedNow})

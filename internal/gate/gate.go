@@ -10,16 +10,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"github.com/saprism/tfgate/internal/plan"
+	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
+	"github.com/saprism/tfgate/internal/source"
 )
-
-// Version is the tfgate version recorded in results when Options.ToolVersion
-// is empty; the CLI sets it from its build info.
-var Version = "dev"
 
 // Options of one gate run.
 type Options struct {
@@ -28,9 +28,11 @@ type Options struct {
 	Config *config.Config
 	Env    string
 
-	// The plan: PlanJSON bytes if set, else the file PlanPath. Binary plans
-	// are converted by the caller (terraform show -json). PlanName labels
-	// PlanJSON in errors.
+	// The plan: Plan when the caller decoded it already (a run decodes its
+	// plan once and hands it along), else PlanJSON bytes, else the file
+	// PlanPath. Binary plans are converted by the caller (terraform show
+	// -json). PlanName labels PlanJSON in errors.
+	Plan     *plan.Plan
 	PlanPath string
 	PlanJSON []byte
 	PlanName string
@@ -43,13 +45,19 @@ type Options struct {
 	AllowDestroy []string // addresses allowed to be deleted or replaced
 	Strict       bool     // fail on warnings too
 	Now          time.Time
-	ToolVersion  string
+	ToolVersion  string // recorded in the result; "dev" when empty
 
 	// SourceDir is the Terraform configuration the plan came from, for
 	// file:line; empty means Config.Root/Config.TerraformDir. NoSource skips
 	// source mapping (e.g. `check` on a plan from another repository).
 	SourceDir string
 	NoSource  bool
+	// Discover (for `check` on any plan) picks the configuration in this
+	// order: SourceDir, terraform_dir from tfgate.yaml, else the directory
+	// under Config.Root that declares the plan's root module
+	// (source.Discover); Outcome.Notes says which and why. Without it the
+	// configuration is SourceDir or Config.TerraformDir, as for `plan`.
+	Discover bool
 
 	// PolicyChanges, when set, are the differences between the trusted
 	// policy set the gate judged by and the working tree's; reported, never
@@ -78,6 +86,13 @@ type Engine interface {
 type Outcome struct {
 	Result *result.Result
 	Plan   *plan.Plan
+	// Notes are one-line messages for the user: which configuration the
+	// findings were mapped to (Discover), modules that could not be read.
+	Notes []string
+	// SourceFile is the configuration's root file (main.tf, else its
+	// first .tf file) relative to Config.Root; "" when no configuration was
+	// used. Reports use it for findings without a location.
+	SourceFile string
 }
 
 // Run evaluates one plan and returns the decided result.
@@ -105,17 +120,22 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	// Exceptions are read before the evaluation so a broken exceptions
 	// file fails fast.
-	var exc []config.Exception
+	var exc []exceptions.Exception
 	if o.Config != nil {
 		if exc, err = o.Config.LoadExceptions(); err != nil {
 			return nil, err
 		}
 	}
 	p.SetGate(o.Env, o.AllowDestroy)
+	pc := sourceContext(o, p)
+	if o.Config != nil {
+		pc.RequiredTags = o.Config.RequiredTags
+	}
+	p.SetContext(pc)
 
 	eng := o.Engine
 	if eng == nil {
-		eng, err = newEngine(ctx, policyDirs(o), overrides(o.Config))
+		eng, err = policy.New(ctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config)})
 		if err != nil {
 			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(err.Error()))
 		}
@@ -129,7 +149,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	findings, used, err := applyExceptions(findings, exc, now)
+	findings, used, err := exceptions.Apply(findings, exc, now)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +159,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 			o.VarFiles = e.VarFiles
 		}
 	}
-	if err := annotate(o, p, findings); err != nil {
+	src, err := annotate(o, p, findings)
+	if err != nil {
 		return nil, err
 	}
 	if err := applyDrift(o, p, findings); err != nil {
@@ -171,7 +192,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 	ver := o.ToolVersion
 	if ver == "" {
-		ver = Version
+		ver = "dev"
 	}
 	res := &result.Result{
 		SchemaVersion: result.SchemaVersion,
@@ -189,11 +210,16 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		Drift:         o.Drift,
 	}
 	res.Decide()
-	return &Outcome{Result: res, Plan: p}, nil
+	for i, n := range src.notes {
+		src.notes[i] = p.Redactor.Redact(n)
+	}
+	return &Outcome{Result: res, Plan: p, Notes: src.notes, SourceFile: src.file}, nil
 }
 
 func loadPlan(o Options) (*plan.Plan, error) {
 	switch {
+	case o.Plan != nil:
+		return o.Plan, nil
 	case o.PlanJSON != nil:
 		name := o.PlanName
 		if name == "" {
@@ -210,11 +236,10 @@ func loadPlan(o Options) (*plan.Plan, error) {
 }
 
 func policyDirs(o Options) []string {
-	var dirs []string
-	if o.Config != nil {
-		dirs = o.Config.PolicyDirPaths()
+	if o.Config == nil {
+		return o.PolicyDirs
 	}
-	return append(dirs, o.PolicyDirs...)
+	return o.Config.PolicyPaths(o.PolicyDirs)
 }
 
 func overrides(c *config.Config) map[string]map[string]string {
@@ -225,39 +250,69 @@ func overrides(c *config.Config) map[string]map[string]string {
 }
 
 // sourceDir returns the repo root and Terraform dir for source mapping, or
-// ok=false when unknown (no config and no SourceDir, or the dir is absent).
-func sourceDir(o Options) (root, dir string, ok bool) {
+// ok=false when unknown (no config and no SourceDir, or the dir is absent);
+// note says which was chosen and why (Discover only).
+func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 	if o.NoSource {
-		return "", "", false
+		return "", "", "", false
 	}
 	root = "."
 	if o.Config != nil && o.Config.Root != "" {
 		root = o.Config.Root
 	}
+	from := ""
 	switch {
 	case o.SourceDir != "":
 		abs, err := filepath.Abs(o.SourceDir)
 		if err != nil {
-			return "", "", false
+			return "", "", "", false
 		}
-		dir = abs
-	case o.Config != nil:
-		// terraform_dir may be absolute (a project root that points at a
-		// stack elsewhere, as the e2e suites' roots do).
-		dir = o.Config.TerraformDir
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(root, dir)
+		dir, from = abs, "--config-dir"
+	case o.Config != nil && (!o.Discover || o.Config.TerraformDirSet):
+		dir, from = o.Config.TerraformPath(), "terraform_dir in "+config.FileName
+	case o.Discover:
+		absRoot, err := filepath.Abs(root)
+		if err != nil {
+			return "", "", "", false
 		}
+		prefer := ""
+		if o.Config != nil {
+			prefer, _ = filepath.Abs(o.Config.TerraformPath())
+		}
+		d := source.Discover(absRoot, p.Raw, prefer)
+		if d.Dir == "" {
+			return "", "", "source: findings have no file:line: " + d.Reason, false
+		}
+		dir, from = d.Dir, "found: "+d.Reason
 	default:
-		return "", "", false
+		return "", "", "", false
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return "", "", false
+		return "", "", fmt.Sprintf("source: findings have no file:line: %s (%s) is not a directory", dir, from), false
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	return root, dir, true
+	if o.Discover {
+		note = fmt.Sprintf("source: mapping findings to %s (%s)", relDir(root, dir), from)
+	}
+	return root, dir, note, true
+}
+
+// relDir shows dir relative to root when inside it ("./" for root itself).
+func relDir(root, dir string) string {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return dir
+	}
+	r, err := filepath.Rel(absRoot, dir)
+	if err != nil || r == ".." || strings.HasPrefix(r, "../") {
+		return dir
+	}
+	if r == "." {
+		return "./"
+	}
+	return filepath.ToSlash(r) + "/"
 }
 
 // redactFinding scrubs every free-text field a report prints.
@@ -267,4 +322,75 @@ func redactFinding(r *plan.Redactor, f *result.Finding) {
 	f.Title = r.Redact(f.Title)
 	f.Remediation = r.Redact(f.Remediation)
 	f.Attribute = r.Redact(f.Attribute)
+}
+
+// sourceContext reads what the policies need from the configuration and
+// the plan JSON lacks (locals, jsonencode policy objects); a configuration
+// that cannot be read gives none (annotate reports why).
+func sourceContext(o Options, p *plan.Plan) plan.Context {
+	root, dir, _, ok := sourceDir(o, p)
+	if !ok {
+		return plan.Context{}
+	}
+	ix, err := source.Load(root, dir)
+	if err != nil {
+		return plan.Context{}
+	}
+	return plan.Context{Locals: ix.LocalReferences(p.Raw), Documents: ix.JSONDocuments(p.Raw)}
+}
+
+// sourced is what source mapping reports back to the run.
+type sourced struct {
+	notes []string
+	file  string // the configuration's root file, relative to the repository root
+}
+
+// annotate adds file:line and value chains to findings. A root module that
+// does not parse is an error (Terraform would not have planned it either);
+// an unknown configuration dir, or a module that cannot be read, only means
+// fewer locations, and a note says so.
+func annotate(o Options, p *plan.Plan, f []result.Finding) (sourced, error) {
+	var out sourced
+	root, dir, note, ok := sourceDir(o, p)
+	if note != "" {
+		out.notes = append(out.notes, note)
+	}
+	if !ok || (len(f) == 0 && !o.Discover) {
+		return out, nil
+	}
+	ix, err := source.Load(root, dir)
+	if err != nil && o.Discover {
+		// check maps a plan it did not make: a configuration that does not
+		// parse costs the locations, not the verdict.
+		out.notes = append(out.notes, "source: findings have no file:line: "+err.Error())
+		return out, nil
+	}
+	if err != nil {
+		return out, fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	}
+	out.file = ix.RootFile()
+	ix.Annotate(f, p.Raw, existing(root, o.VarFiles))
+	for _, w := range ix.Warnings() {
+		out.notes = append(out.notes, "source: warning: "+w)
+	}
+	return out, nil
+}
+
+// existing drops var files that do not exist: tfgate.yaml's defaults
+// (terraform/env/<env>.tfvars) name files a foreign repository lacks, and
+// one missing file must not cost the tfvars lines of the others.
+func existing(root string, files []string) []string {
+	var out []string
+	for _, f := range files {
+		if !filepath.IsAbs(f) {
+			if _, err := os.Stat(filepath.Join(root, f)); err == nil {
+				out = append(out, f)
+				continue
+			}
+		}
+		if _, err := os.Stat(f); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -105,6 +105,57 @@ func (p *Plan) SetGate(env string, allowDestroy []string) {
 	p.Input["tfgate"] = map[string]any{"environment": env, "allow_destroy": ad}
 }
 
+// Context is what the policies read besides the plan, from the project:
+// the tags every taggable resource must carry (tfgate.yaml required_tags;
+// none means the tag rule does not run), and from the configuration source
+// what the plan JSON lacks: local values as references per module, and the
+// objects inside jsonencode(...) policy arguments (nil where unknown).
+type Context struct {
+	RequiredTags []string
+	Locals       map[string]map[string][]string
+	Documents    map[string]map[string]map[string]any
+}
+
+// SetContext records c in the policy input under "tfgate".
+func (p *Plan) SetContext(c Context) {
+	g, _ := p.Input["tfgate"].(map[string]any)
+	if g == nil {
+		g = map[string]any{}
+		p.Input["tfgate"] = g
+	}
+	tags := make([]any, 0, len(c.RequiredTags))
+	for _, t := range c.RequiredTags {
+		tags = append(tags, t)
+	}
+	g["required_tags"] = tags
+	lm := map[string]any{}
+	for mod, names := range c.Locals {
+		m := map[string]any{}
+		for name, refs := range names {
+			l := make([]any, 0, len(refs))
+			for _, r := range refs {
+				l = append(l, r)
+			}
+			m[name] = l
+		}
+		lm[mod] = m
+	}
+	g["locals"] = lm
+	dm := map[string]any{}
+	for mod, rs := range c.Documents {
+		m := map[string]any{}
+		for addr, attrs := range rs {
+			a := map[string]any{}
+			for k, v := range attrs {
+				a[k] = v
+			}
+			m[addr] = a
+		}
+		dm[mod] = m
+	}
+	g["documents"] = dm
+}
+
 // decodeObject decodes a JSON object with json.Number for numbers (OPA's
 // ast.InterfaceToValue takes json.Number as is, keeping integer precision).
 func decodeObject(data []byte) (map[string]any, error) {
@@ -148,4 +199,23 @@ func kind(v any) string {
 		return "a number"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// Operations counts the resource operations the plan will perform (a
+// replace is two), for apply progress: a saved-plan apply does not announce
+// its total.
+func (p *Plan) Operations() int {
+	n := 0
+	for _, rc := range p.Raw.ResourceChanges {
+		if rc == nil || rc.Change == nil {
+			continue
+		}
+		for _, a := range rc.Change.Actions {
+			switch a {
+			case tfjson.ActionCreate, tfjson.ActionUpdate, tfjson.ActionDelete:
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -269,3 +269,19 @@ func TestSensitiveInDriftDeferredAndState(t *testing.T) {
 		t.Fatal("non-sensitive state value lost")
 	}
 }
+
+func TestOperations(t *testing.T) {
+	data, err := os.ReadFile("testdata/actions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(data, "actions.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// create, update, delete: 1 each; two replaces: 2 each; no-op, read,
+	// forget: none.
+	if got := p.Operations(); got != 7 {
+		t.Errorf("Operations = %d, want 7 (a replace counts twice)", got)
+	}
+}

@@ -137,6 +137,7 @@ func (e *Engine) Rules() []result.Rule {
 			rr.Enforcement[env] = e.enforcementFor(r, env)
 		}
 		rr.Docs = append([]string(nil), r.Docs...)
+		rr.Controls = append([]string(nil), r.Controls...)
 		out = append(out, rr)
 	}
 	return out

@@ -266,6 +266,14 @@ func TestOddShapesDoNotError(t *testing.T) {
 		"aws_ecs_service", "aws_ecr_repository", "aws_sns_topic", "aws_cloudwatch_log_group", "aws_ssm_parameter",
 		"aws_kms_key", "aws_cognito_user_pool", "aws_security_group", "aws_security_group_rule",
 		"aws_vpc_security_group_ingress_rule", "aws_vpc", "aws_flow_log", "aws_cloudfront_distribution",
+		"aws_elb", "aws_instance", "aws_launch_template", "aws_launch_configuration", "aws_ebs_volume",
+		"aws_ebs_encryption_by_default", "aws_subnet", "aws_default_security_group", "aws_network_acl",
+		"aws_network_acl_rule", "aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy",
+		"aws_iam_policy_attachment", "aws_iam_role_policy_attachment", "aws_iam_role",
+		"aws_iam_account_password_policy", "aws_sqs_queue", "aws_sqs_queue_policy", "aws_sns_topic_policy",
+		"aws_db_parameter_group", "aws_ecr_lifecycle_policy", "aws_wafv2_web_acl_logging_configuration",
+		"aws_s3_bucket_logging", "aws_s3_bucket_acl", "aws_s3_bucket_ownership_controls",
+		"aws_s3_bucket_lifecycle_configuration", "aws_ecs_task_set",
 	}
 	attrs := []string{
 		"bucket", "id", "arn", "name", "type", "policy", "rule", "protocol", "ssl_policy", "default_action",
@@ -274,6 +282,15 @@ func TestOddShapesDoNotError(t *testing.T) {
 		"viewer_certificate", "default_cache_behavior", "ordered_cache_behavior", "password_policy",
 		"image_scanning_configuration", "encryption_configuration", "versioning_configuration",
 		"artifact_store", "network_configuration", "tags", "tags_all", "kms_key_id", "retention_in_days",
+		"listener", "metadata_options", "root_block_device", "ebs_block_device", "block_device_mappings",
+		"network_interfaces", "egress", "parameter", "family", "users", "managed_policy_arns", "access_logs",
+		"user_pool_add_ons", "access_control_policy", "acl", "policy_arn", "enabled", "encrypted",
+		"minimum_password_length", "password_reuse_prevention", "launch_type", "platform_version",
+		"network_mode", "pid_mode", "target_bucket", "repository", "customer_master_key_spec",
+		"enable_key_rotation", "is_enabled", "deletion_window_in_days", "username", "master_username",
+		"enabled_cloudwatch_logs_exports", "monitoring_interval", "sqs_managed_sse_enabled",
+		"kms_master_key_id", "desync_mitigation_mode", "associate_public_ip_address", "cidr_ipv6",
+		"ipv6_cidr_blocks", "cidr_block", "rule_action", "load_balancer_type",
 	}
 	shapes := map[string]func() map[string]any{
 		"empty": func() map[string]any { return map[string]any{} },

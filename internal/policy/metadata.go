@@ -106,6 +106,18 @@ func rulesFrom(c *ast.Compiler) ([]*rule, error) {
 				r.Enforcement[env] = e
 			}
 		}
+		if raw, ok := a.Custom["controls"]; ok {
+			l, ok := raw.([]any)
+			for _, c := range l {
+				s, isStr := c.(string)
+				ok = ok && isStr && s != ""
+				r.Controls = append(r.Controls, s)
+			}
+			if !ok {
+				errs = append(errs, fmt.Sprintf("%s: rule %s: custom.controls must be a list of control ids", loc, id))
+				continue
+			}
+		}
 		r.Remediation, _ = a.Custom["remediation"].(string)
 		r.Remediation = strings.TrimSpace(r.Remediation)
 		for _, rr := range a.RelatedResources {

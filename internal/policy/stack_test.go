@@ -3,13 +3,14 @@ package policy
 import (
 	"compress/gzip"
 	"context"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
 )
@@ -49,9 +50,13 @@ func loadPlan(t testing.TB, name string) *plan.Plan {
 	return p
 }
 
+// stackTags are the required_tags of the repository's tfgate.yaml.
+var stackTags = []string{"Project", "Environment", "ManagedBy"}
+
 func evaluate(t *testing.T, e *Engine, p *plan.Plan, env string, allow ...string) []result.Finding {
 	t.Helper()
 	p.SetGate(env, allow)
+	p.SetContext(plan.Context{RequiredTags: stackTags})
 	fs, err := e.Evaluate(context.Background(), p.Input, env)
 	if err != nil {
 		t.Fatal(err)
@@ -70,9 +75,16 @@ func TestStackProductionPasses(t *testing.T) {
 	for _, name := range []string{"production", "a-base"} {
 		fs := evaluate(t, e, loadPlan(t, name), "production")
 		for _, f := range fs {
-			// On a first plan the task definition embeds ARNs known only
-			// after apply: ECS-002 cannot decide and says so.
-			if f.Enforcement == result.Deny || !(f.RuleID == "ECS-002" && f.Unknown) {
+			switch {
+			case f.Enforcement == result.Advisory:
+				// Advisory findings are reported, never a warning: the
+				// stack's known, argued gaps (see policies/README.md).
+				t.Logf("%s: advisory %s %s", name, f.RuleID, f.Address)
+			case f.Unknown && f.Address == "aws_ecs_task_definition.app" && f.Attribute == "container_definitions" && strings.HasPrefix(f.RuleID, "ECS-"):
+				// On a first plan the task definition embeds ARNs known
+				// only after apply: the container rules cannot decide
+				// and say so.
+			default:
 				t.Errorf("%s: unexpected finding %s %s %s: %s", name, f.Enforcement, f.RuleID, f.Address, f.Message)
 			}
 		}
@@ -170,8 +182,8 @@ func TestStackAllowDestroyAndException(t *testing.T) {
 	}
 	fs := evaluate(t, e, p, "production")
 	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
-	ex := []config.Exception{{ID: "upgrade", RuleID: "STATE-001", Address: "aws_db_instance.*", Reason: "r", Owner: "o", Expires: "2026-12-31"}}
-	out, reps, err := ApplyExceptions(fs, ex, now)
+	ex := []exceptions.Exception{{ID: "upgrade", RuleID: "STATE-001", Address: "aws_db_instance.*", Reason: "r", Owner: "o", Expires: "2026-12-31"}}
+	out, reps, err := exceptions.Apply(fs, ex, now)
 	if err != nil {
 		t.Fatal(err)
 	}

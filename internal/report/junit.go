@@ -22,7 +22,9 @@ import (
 
 type junitReporter struct{}
 
-type junitSuites struct {
+// JUnitSuites is the JUnit XML document; `tfgate test` (internal/suite)
+// writes its go test results in the same model.
+type JUnitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
@@ -30,10 +32,11 @@ type junitSuites struct {
 	Errors   int          `xml:"errors,attr"`
 	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	Suites   []JUnitSuite `xml:"testsuite"`
 }
 
-type junitSuite struct {
+// JUnitSuite is one <testsuite>.
+type JUnitSuite struct {
 	Name       string          `xml:"name,attr"`
 	Tests      int             `xml:"tests,attr"`
 	Failures   int             `xml:"failures,attr"`
@@ -41,39 +44,43 @@ type junitSuite struct {
 	Skipped    int             `xml:"skipped,attr"`
 	Time       string          `xml:"time,attr"`
 	Timestamp  string          `xml:"timestamp,attr,omitempty"`
-	Properties []junitProperty `xml:"properties>property"`
-	Cases      []junitCase     `xml:"testcase"`
+	Properties []JUnitProperty `xml:"properties>property"`
+	Cases      []JUnitCase     `xml:"testcase"`
 }
 
-type junitProperty struct {
+// JUnitProperty is one <property> of a suite.
+type JUnitProperty struct {
 	Name  string `xml:"name,attr"`
 	Value string `xml:"value,attr"`
 }
 
-type junitCase struct {
+// JUnitCase is one <testcase>.
+type JUnitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
 	File      string        `xml:"file,attr,omitempty"`
 	Line      int           `xml:"line,attr,omitempty"`
 	Time      string        `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure"`
-	Skipped   *junitSkipped `xml:"skipped"`
-	SystemOut *junitCDATA   `xml:"system-out"`
+	Failure   *JUnitFailure `xml:"failure"`
+	Skipped   *JUnitSkipped `xml:"skipped"`
+	SystemOut *JUnitText    `xml:"system-out"`
 }
 
-// junitCDATA keeps multi-line text readable in the file (chardata would
+// JUnitText keeps multi-line text readable in the file (chardata would
 // escape every newline).
-type junitCDATA struct {
+type JUnitText struct {
 	Text string `xml:",cdata"`
 }
 
-type junitFailure struct {
+// JUnitFailure marks a failed case.
+type JUnitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
 	Text    string `xml:",cdata"`
 }
 
-type junitSkipped struct {
+// JUnitSkipped marks a skipped case.
+type JUnitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
@@ -83,10 +90,10 @@ func (junitReporter) Report(w io.Writer, r *result.Result) error {
 		c.Findings = append(append([]result.Finding(nil), r.Findings...), df...)
 		r = &c
 	}
-	suite := junitSuite{
+	suite := JUnitSuite{
 		Name: "tfgate " + r.Environment,
 		Time: "0",
-		Properties: []junitProperty{
+		Properties: []JUnitProperty{
 			{"environment", r.Environment},
 			{"verdict", string(r.Verdict)},
 			{"plan", planLine(r.Plan)},
@@ -118,7 +125,7 @@ func (junitReporter) Report(w io.Writer, r *result.Result) error {
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	for _, rule := range rules {
 		if !fired[rule.ID] {
-			suite.Cases = append(suite.Cases, junitCase{Classname: rule.ID, Name: "all resources", Time: "0"})
+			suite.Cases = append(suite.Cases, JUnitCase{Classname: rule.ID, Name: "all resources", Time: "0"})
 		}
 	}
 	for _, c := range suite.Cases {
@@ -130,10 +137,15 @@ func (junitReporter) Report(w io.Writer, r *result.Result) error {
 			suite.Skipped++
 		}
 	}
-	doc := junitSuites{
+	doc := JUnitSuites{
 		Name: "tfgate", Tests: suite.Tests, Failures: suite.Failures, Skipped: suite.Skipped,
-		Time: "0", Suites: []junitSuite{suite},
+		Time: "0", Suites: []JUnitSuite{suite},
 	}
+	return WriteJUnit(w, doc)
+}
+
+// WriteJUnit writes doc as an indented JUnit XML file.
+func WriteJUnit(w io.Writer, doc JUnitSuites) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
@@ -148,8 +160,8 @@ func (junitReporter) Report(w io.Writer, r *result.Result) error {
 
 // junitCaseOf merges the findings of one rule on one resource (a rule may
 // fire on several attributes). The strongest effect decides the outcome.
-func junitCaseOf(rule, addr string, fs []result.Finding, strict bool) junitCase {
-	c := junitCase{Classname: rule, Name: addr, Time: "0", File: fs[0].File, Line: fs[0].Line}
+func junitCaseOf(rule, addr string, fs []result.Finding, strict bool) JUnitCase {
+	c := JUnitCase{Classname: rule, Name: addr, Time: "0", File: fs[0].File, Line: fs[0].Line}
 	var text []string
 	failing, waived := false, true
 	for _, f := range fs {
@@ -166,15 +178,15 @@ func junitCaseOf(rule, addr string, fs []result.Finding, strict bool) junitCase 
 	case failing:
 		for _, f := range fs {
 			if !f.Waived && (f.Enforcement == result.Deny || strict && f.Enforcement == result.Warning) {
-				c.Failure = &junitFailure{Message: f.Message, Type: string(f.Enforcement), Text: body}
+				c.Failure = &JUnitFailure{Message: f.Message, Type: string(f.Enforcement), Text: body}
 				break
 			}
 		}
 	case waived:
-		c.Skipped = &junitSkipped{Message: "waived by exception " + fs[0].Exception}
-		c.SystemOut = &junitCDATA{body}
+		c.Skipped = &JUnitSkipped{Message: "waived by exception " + fs[0].Exception}
+		c.SystemOut = &JUnitText{body}
 	default:
-		c.SystemOut = &junitCDATA{body}
+		c.SystemOut = &JUnitText{body}
 	}
 	return c
 }
@@ -192,8 +204,8 @@ func junitText(f result.Finding) string {
 	if loc := location(f.File, f.Line); loc != "" {
 		fmt.Fprintf(&b, "\nat %s", loc)
 	}
-	if v := location(f.VarFile, f.VarLine); v != "" {
-		fmt.Fprintf(&b, "\nvalue set at %s", v)
+	if set := valueSet(f, plain); set != "" {
+		fmt.Fprintf(&b, "\nvalue %s", set)
 	}
 	if f.Remediation != "" {
 		fmt.Fprintf(&b, "\nfix: %s", f.Remediation)

@@ -133,8 +133,8 @@ func findingTable(b *bufio.Writer, fs []result.Finding) {
 			rule += " " + string(f.Severity)
 		}
 		loc := mdCode(location(f.File, f.Line))
-		if v := location(f.VarFile, f.VarLine); v != "" {
-			loc += "<br>set at " + mdCode(v)
+		if set := valueSet(f, mdCode); set != "" {
+			loc += "<br>" + set
 		}
 		msg := mdText(f.Message)
 		if f.Unknown {

@@ -38,6 +38,37 @@ type Options struct {
 	// source mapper could not place, because GitHub code scanning rejects
 	// results without a physical location. Relative to the repository root.
 	FallbackFile string
+	// Verbose lists every address of a repeated finding in the text
+	// format (otherwise capped with "and N more").
+	Verbose bool
+	// MinSeverity hides findings below it in the text format. It filters
+	// what is shown, never what decides: the verdict and the counts are
+	// the gate's, and the machine formats carry every finding.
+	MinSeverity result.Severity
+}
+
+// severityRank orders severities; an unrated finding ranks lowest.
+func severityRank(s result.Severity) int {
+	switch s {
+	case result.Critical:
+		return 4
+	case result.High:
+		return 3
+	case result.Medium:
+		return 2
+	case result.Low:
+		return 1
+	}
+	return 0
+}
+
+// ParseSeverity checks a --min-severity value ("" means show everything).
+func ParseSeverity(s string) (result.Severity, error) {
+	sev := result.Severity(strings.ToLower(strings.TrimSpace(s)))
+	if sev == "" || severityRank(sev) > 0 {
+		return sev, nil
+	}
+	return "", fmt.Errorf("--min-severity %q: want low, medium, high or critical", s)
 }
 
 // Formats lists the output formats New accepts.
@@ -50,7 +81,7 @@ func New(format string, o Options) (Reporter, error) {
 	var r Reporter
 	switch canonical(format) {
 	case "text":
-		r = textReporter{color: o.Color}
+		r = textReporter{color: o.Color, verbose: o.Verbose, minSeverity: o.MinSeverity}
 	case "json":
 		r = jsonReporter{}
 	case "sarif":
@@ -140,6 +171,15 @@ func prepare(res *result.Result, red Redactor) *result.Result {
 		f.RuleID, f.Title, f.Address, f.Type = s(f.RuleID), s(f.Title), s(f.Address), s(f.Type)
 		f.Attribute, f.Message, f.Remediation = s(f.Attribute), s(f.Message), s(f.Remediation)
 		f.File, f.VarFile, f.Exception = s(f.File), s(f.VarFile), s(f.Exception)
+		if f.SetAt != nil {
+			v := *f.SetAt
+			v.File, v.Kind = s(v.File), s(v.Kind)
+			v.Via = make([]result.Hop, len(f.SetAt.Via))
+			for j, h := range f.SetAt.Via {
+				v.Via[j] = result.Hop{Module: s(h.Module), File: s(h.File), Line: h.Line}
+			}
+			f.SetAt = &v
+		}
 		f.Docs = strs(f.Docs, s)
 		c.Findings[i] = f
 	}
@@ -278,6 +318,35 @@ func location(file string, line int) string {
 	}
 	return fmt.Sprintf("%s:%d", file, line)
 }
+
+// valueSet describes where a finding's value was chosen: "set at F:L via
+// module.a → module.a.module.b" from SetAt, else the tfvars line; "" when
+// neither is known.
+func valueSet(f result.Finding, code func(string) string) string {
+	if v := f.SetAt; v != nil && v.File != "" && v.Kind == "module" && len(v.Via) > 0 {
+		return "chosen inside " + code(v.Via[0].Module) + ", called at " + code(location(v.File, v.Line))
+	}
+	if v := f.SetAt; v != nil && v.File != "" {
+		s := "set at " + code(location(v.File, v.Line))
+		if v.Kind == "default" {
+			s += " (default)"
+		}
+		if len(v.Via) > 0 {
+			mods := v.ViaModules()
+			for i := range mods {
+				mods[i] = code(mods[i])
+			}
+			s += " via " + strings.Join(mods, " → ")
+		}
+		return s
+	}
+	if v := location(f.VarFile, f.VarLine); v != "" {
+		return "set at " + code(v)
+	}
+	return ""
+}
+
+func plain(s string) string { return s }
 
 // planLine is Terraform's own summary wording.
 func planLine(p result.PlanSummary) string {

@@ -279,11 +279,52 @@ func (s sarifReporter) result(f result.Finding, ruleIdx int) sarifResult {
 	loc := sarifLocation{
 		LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Address, Kind: "resource"}},
 	}
-	switch {
+	var related []sarifLocation
+	relate := func(file string, line int, text string) {
+		id := len(related) + 1
+		related = append(related, sarifLocation{ID: &id, PhysicalLocation: physical(file, line), Message: &sarifText{Text: text}})
+	}
+	switch set := f.SetAt; {
+	case set != nil && set.File != "":
+		// The annotation goes where the value was chosen: a module's own
+		// line is shared by every instance of the module, the caller's
+		// argument (or the entry, or the tfvars line) is this instance's.
+		// Code scanning only places files of the repository, so a value
+		// chosen inside an installed module (.terraform/, a default)
+		// annotates the first place of the chain that is in it: the
+		// module call.
+		places := []sarifPlace{{set.File, set.Line, "value set here"}}
+		for _, h := range set.Via {
+			places = append(places, sarifPlace{h.File, h.Line, "passed to " + h.Module})
+		}
+		if f.File != "" {
+			places = append(places, sarifPlace{f.File, f.Line, "resource " + f.Address})
+		}
+		if f.VarFile != "" {
+			places = append(places, sarifPlace{f.VarFile, f.VarLine, "value set here"})
+		}
+		primary := 0
+		for i, p := range places {
+			if !installed(p.file) {
+				primary = i
+				break
+			}
+		}
+		loc.PhysicalLocation = physical(places[primary].file, places[primary].line)
+		seen := map[string]bool{location(places[primary].file, places[primary].line): true}
+		for _, p := range places {
+			if k := location(p.file, p.line); !seen[k] {
+				seen[k] = true
+				relate(p.file, p.line, p.text)
+			}
+		}
 	case f.File != "":
 		loc.PhysicalLocation = physical(f.File, f.Line)
 	case s.fallback != "":
 		loc.PhysicalLocation = physical(s.fallback, 1)
+	}
+	if f.SetAt == nil && f.VarFile != "" {
+		relate(f.VarFile, f.VarLine, "value set here")
 	}
 	res := sarifResult{
 		RuleID:    f.RuleID,
@@ -308,14 +349,7 @@ func (s sarifReporter) result(f result.Finding, ruleIdx int) sarifResult {
 	if f.Unknown {
 		res.Properties["unknown"] = true
 	}
-	if f.VarFile != "" {
-		id := 1
-		res.RelatedLocations = []sarifLocation{{
-			ID:               &id,
-			PhysicalLocation: physical(f.VarFile, f.VarLine),
-			Message:          &sarifText{Text: "value set here"},
-		}}
-	}
+	res.RelatedLocations = related
 	if f.Waived {
 		res.Suppressions = []sarifSuppression{{
 			Kind:          "external",
@@ -324,6 +358,18 @@ func (s sarifReporter) result(f result.Finding, ruleIdx int) sarifResult {
 		}}
 	}
 	return res
+}
+
+type sarifPlace struct {
+	file string
+	line int
+	text string
+}
+
+// installed: a module copy terraform init made, not a file of the
+// repository.
+func installed(file string) bool {
+	return strings.HasPrefix(file, ".terraform/") || strings.Contains(file, "/.terraform/")
 }
 
 func physical(file string, line int) *sarifPhysical {

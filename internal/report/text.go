@@ -12,7 +12,14 @@ import (
 // textReporter is the terminal format: plan summary with destroys first,
 // findings grouped by enforcement, exceptions, and one verdict line last
 // (the line a CI log reader looks for).
-type textReporter struct{ color bool }
+type textReporter struct {
+	color       bool
+	verbose     bool
+	minSeverity result.Severity
+}
+
+// groupCap is how many addresses a repeated finding lists unless verbose.
+const groupCap = 5
 
 const (
 	ansiReset  = "\x1b[0m"
@@ -64,7 +71,12 @@ func (t textReporter) Report(w io.Writer, r *result.Result) error {
 	}
 
 	var groups [4][]result.Finding
+	hidden := 0
 	for _, f := range r.Findings {
+		if severityRank(f.Severity) < severityRank(t.minSeverity) {
+			hidden++
+			continue
+		}
 		g := groupOf(f)
 		groups[g] = append(groups[g], f)
 	}
@@ -73,12 +85,19 @@ func (t textReporter) Report(w io.Writer, r *result.Result) error {
 			continue
 		}
 		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold+t.groupColor(group(g)), fmt.Sprintf("%s (%d)", groupNames[g], len(fs))))
-		for _, f := range fs {
-			t.finding(b, group(g), f)
+		for _, run := range byRule(fs) {
+			if len(run) == 1 {
+				t.finding(b, group(g), run[0])
+			} else {
+				t.repeated(b, group(g), run)
+			}
 		}
 	}
 	if len(r.Findings) == 0 {
 		fmt.Fprintf(b, "\nNo findings.\n")
+	}
+	if hidden > 0 {
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiDim, fmt.Sprintf("%d finding(s) below %s not shown (--min-severity); they still count in the verdict", hidden, t.minSeverity)))
 	}
 
 	if len(r.Exceptions) > 0 {
@@ -141,17 +160,70 @@ func (t textReporter) finding(b *bufio.Writer, g group, f result.Finding) {
 	}
 	fmt.Fprintln(b, head)
 	fmt.Fprintf(b, "      %s\n", oneLine(f.Message))
+	set := valueSet(f, plain)
 	if loc := location(f.File, f.Line); loc != "" {
 		at := "at " + loc
-		if v := location(f.VarFile, f.VarLine); v != "" {
-			at += " (value set at " + v + ")"
+		if set != "" {
+			at += " (value " + set + ")"
 		}
 		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, at))
-	} else if v := location(f.VarFile, f.VarLine); v != "" {
-		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, "value set at "+v))
+	} else if set != "" {
+		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, "value "+set))
 	}
 	if f.Remediation != "" && g != groupWaived {
 		fmt.Fprintf(b, "      fix: %s\n", oneLine(f.Remediation))
+	}
+}
+
+// byRule groups findings by rule (and unknown flag), in the order each
+// rule first appears; a group keeps its findings' order.
+func byRule(fs []result.Finding) [][]result.Finding {
+	var out [][]result.Finding
+	at := map[string]int{}
+	for _, f := range fs {
+		k := fmt.Sprintf("%s\x00%v", f.RuleID, f.Unknown)
+		if i, ok := at[k]; ok {
+			out[i] = append(out[i], f)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, []result.Finding{f})
+	}
+	return out
+}
+
+// repeated prints one rule's findings as a group: "TAG-001 × 43", the fix
+// once, then one line per address (capped unless verbose).
+func (t textReporter) repeated(b *bufio.Writer, g group, fs []result.Finding) {
+	f := fs[0]
+	sev := string(f.Severity)
+	if sev == "" {
+		sev = "unrated"
+	}
+	head := fmt.Sprintf("  %s × %d  [%s]  %s", t.paint(ansiBold, f.RuleID), len(fs), sev, f.Title)
+	if f.Unknown {
+		head += " " + t.paint(ansiYellow, "[unknown until apply]")
+	}
+	fmt.Fprintln(b, head)
+	if f.Remediation != "" && g != groupWaived {
+		fmt.Fprintf(b, "      fix: %s\n", oneLine(f.Remediation))
+	}
+	shown := fs
+	if !t.verbose && len(fs) > groupCap {
+		shown = fs[:groupCap]
+	}
+	for _, x := range shown {
+		line := "      - " + oneLine(x.Message)
+		if loc := location(x.File, x.Line); loc != "" {
+			line += "  " + t.paint(ansiDim, "at "+loc)
+		}
+		if g == groupWaived {
+			line += fmt.Sprintf(" waived by %s (%s)", orNone(x.Exception), x.Enforcement)
+		}
+		fmt.Fprintln(b, line)
+	}
+	if n := len(fs) - len(shown); n > 0 {
+		fmt.Fprintf(b, "      %s\n", t.paint(ansiDim, fmt.Sprintf("and %d more (--verbose lists them)", n)))
 	}
 }
 

@@ -61,11 +61,51 @@ type Finding struct {
 	// value, when it came from a variable.
 	VarFile string `json:"var_file,omitempty"`
 	VarLine int    `json:"var_line,omitempty"`
+	// SetAt is where the offending value was chosen when that is not the
+	// finding's own line and not simply VarFile: a module caller's
+	// argument, a for_each/count entry, a local, a variable's default, or
+	// the tfvars line a module input was fed from.
+	SetAt *ValueSource `json:"set_at,omitempty"`
 
 	// Waived is set when an active exception covers the finding; a waived
 	// finding does not affect the verdict but is always reported.
 	Waived    bool   `json:"waived,omitempty"`
 	Exception string `json:"exception,omitempty"` // the id of the exception that waived it
+}
+
+// ValueSource is where a finding's value was chosen, and the module inputs
+// it passed through on its way to the resource.
+type ValueSource struct {
+	File string `json:"file"` // relative to the repository root
+	Line int    `json:"line"`
+	// Kind of place: "argument" (a module call's argument), "tfvars",
+	// "default" (a variable's default: nobody set it), "local", "entry"
+	// (an element of a literal for_each map or count list), or "module"
+	// (written inside an installed module: File:Line is the module call).
+	Kind string `json:"kind"`
+	// Via lists the module inputs the value passed through, from where it
+	// was set to the resource's module, each with the argument's line.
+	Via []Hop `json:"via,omitempty"`
+}
+
+// Hop is one module input on a value's way: the module instance whose
+// variable the argument at File:Line sets.
+type Hop struct {
+	Module string `json:"module"` // e.g. module.db or module.app["a"].module.db
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+}
+
+// ViaModules is the hops' module addresses, in the value's order.
+func (v *ValueSource) ViaModules() []string {
+	if v == nil {
+		return nil
+	}
+	out := make([]string, len(v.Via))
+	for i, h := range v.Via {
+		out[i] = h.Module
+	}
+	return out
 }
 
 // ExceptionStatus of a configured exception after a run.
@@ -121,6 +161,7 @@ type Rule struct {
 	Remediation string                 `json:"remediation,omitempty"`
 	Docs        []string               `json:"docs,omitempty"`
 	Package     string                 `json:"package,omitempty"`
+	Controls    []string               `json:"controls,omitempty"` // benchmark controls (FSBP, CIS, checkov)
 }
 
 // Result is the whole verdict document (`--output json`).

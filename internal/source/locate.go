@@ -124,29 +124,6 @@ func (ix *Index) find(address, attribute string) (string, hcl.Range, bool) {
 	return key, rng, true
 }
 
-// attributeExpr returns the module key and the expression set for attribute
-// in the resource at address, when the block sets it.
-func (ix *Index) attributeExpr(address, attribute string) (string, hclsyntax.Expression, bool) {
-	a, err := ParseAddress(address)
-	if err != nil {
-		return "", nil, false
-	}
-	key := ""
-	for _, m := range a.Modules {
-		key = joinModule(key, m)
-	}
-	m, ok := ix.modules[key]
-	if !ok {
-		return "", nil, false
-	}
-	b, ok := m.resources[a.Resource]
-	if !ok {
-		return "", nil, false
-	}
-	_, expr := locateIn(b, attributePath(attribute))
-	return key, expr, expr != nil
-}
-
 // attributePath splits `a.b[0].c`, `a.0.b` or `tags["Cost.Center"]` into
 // segments; a numeric segment selects the n-th nested block of the preceding
 // type. Quoted keys may contain dots.
@@ -279,4 +256,81 @@ func objectKey(e hclsyntax.Expression) string {
 		}
 	}
 	return ""
+}
+
+// instance is one module or resource step of an address, with its
+// instance key when it has one.
+type instance struct {
+	name string  // module call name, or the resource "type.name"
+	key  *string // for_each key or count index, unquoted
+	addr string  // the address up to and including this step
+}
+
+// parseInstances splits an address into its module instances (outermost
+// first) and the resource instance.
+func parseInstances(addr string) ([]instance, instance, bool) {
+	a, err := ParseAddress(addr)
+	if err != nil {
+		return nil, instance{}, false
+	}
+	var mods []instance
+	rest := addr
+	prefix := ""
+	for range a.Modules {
+		rest = strings.TrimPrefix(rest, "module.")
+		name, key, tail, ok := cutStep(rest)
+		if !ok {
+			return nil, instance{}, false
+		}
+		prefix += "module." + rest[:len(rest)-len(tail)]
+		mods = append(mods, instance{name: name, key: key, addr: prefix})
+		prefix += "."
+		rest = strings.TrimPrefix(tail, ".")
+	}
+	// The resource: "type.name[key]" or "data.type.name[key]".
+	res := instance{name: a.Resource, addr: addr}
+	if i := strings.IndexByte(rest, '['); i >= 0 {
+		k, ok := unquoteKey(strings.TrimSuffix(rest[i+1:], "]"))
+		if !ok {
+			return nil, instance{}, false
+		}
+		res.key = &k
+	}
+	return mods, res, true
+}
+
+// cutStep splits `name["k"].rest` into name, key and ".rest".
+func cutStep(s string) (string, *string, string, bool) {
+	i := strings.IndexAny(s, ".[")
+	if i < 0 {
+		return s, nil, "", true
+	}
+	if s[i] == '.' {
+		return s[:i], nil, s[i:], true
+	}
+	// Find the closing bracket outside quotes.
+	inQuote := false
+	for j := i + 1; j < len(s); j++ {
+		switch {
+		case inQuote && s[j] == '\\':
+			j++
+		case s[j] == '"':
+			inQuote = !inQuote
+		case !inQuote && s[j] == ']':
+			k, ok := unquoteKey(s[i+1 : j])
+			if !ok {
+				return "", nil, "", false
+			}
+			return s[:i], &k, s[j+1:], true
+		}
+	}
+	return "", nil, "", false
+}
+
+func unquoteKey(k string) (string, bool) {
+	if strings.HasPrefix(k, `"`) {
+		u, err := strconv.Unquote(k)
+		return u, err == nil
+	}
+	return k, k != ""
 }

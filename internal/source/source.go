@@ -1,8 +1,12 @@
 // Package source maps plan findings back to the Terraform configuration: a
 // resource address (with module path and count/for_each index) to the file
-// and line of its block, an attribute name to the attribute's own line, and a
-// variable-driven value to the tfvars line that set it. Plans carry no source
-// positions, so this is done by parsing the configuration with hcl/v2.
+// and line of its block, an attribute name to the attribute's own line, and
+// the attribute's value back to where it was chosen — through module
+// arguments (local modules, and registry or git modules installed by
+// terraform init), locals, for_each/count entries, root variables and their
+// tfvars line. Plans carry no source positions, so this is done by parsing
+// the configuration with hcl/v2. Discover finds the configuration a plan was
+// made from when nobody says.
 package source
 
 import (
@@ -16,6 +20,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/saprism/tfgate/internal/result"
 )
 
 // maxModuleDepth bounds module recursion: a module tree deeper than this is
@@ -28,6 +34,10 @@ const maxModuleDepth = 16
 type Index struct {
 	root    string             // absolute repository root
 	modules map[string]*module // key: "" for root, "module.a.module.b" otherwise
+	// installed maps a module key ("a.b", as in modules.json) to the
+	// directory `terraform init` installed it in.
+	installed map[string]string
+	warnings  []string
 }
 
 type module struct {
@@ -39,9 +49,12 @@ type module struct {
 	files     []string // absolute paths of the .tf files parsed, sorted
 }
 
-// Load parses the root module in repoRoot/tfDir and every local module it
-// calls (source "./..." or "../..."), recursively. A syntax error is an error
-// naming the file and line.
+// Load parses the root module in repoRoot/tfDir and every module it calls,
+// recursively: local paths, and registry or git modules through
+// .terraform/modules/modules.json next to the root module (as `terraform
+// init` writes it). A syntax error in the root module is an error naming the
+// file and line; a module that is missing or does not parse costs only its
+// own locations and is named in Warnings.
 func Load(repoRoot, tfDir string) (*Index, error) {
 	abs, err := filepath.Abs(repoRoot)
 	if err != nil {
@@ -60,11 +73,15 @@ func Load(repoRoot, tfDir string) (*Index, error) {
 			}
 		}
 	}
+	ix.installed = readManifest(dir)
 	if err := ix.load("", dir, 0); err != nil {
 		return nil, err
 	}
 	return ix, nil
 }
+
+// Warnings are the modules that could not be read, one line each.
+func (ix *Index) Warnings() []string { return append([]string(nil), ix.warnings...) }
 
 func (ix *Index) load(path, dir string, depth int) error {
 	if depth > maxModuleDepth {
@@ -72,7 +89,11 @@ func (ix *Index) load(path, dir string, depth int) error {
 	}
 	m, err := parseModule(dir)
 	if err != nil {
-		return err
+		if path == "" {
+			return err
+		}
+		ix.warnings = append(ix.warnings, fmt.Sprintf("%s: %v; findings inside it have no file:line", path, err))
+		return nil
 	}
 	ix.modules[path] = m
 	names := make([]string, 0, len(m.calls))
@@ -81,15 +102,46 @@ func (ix *Index) load(path, dir string, depth int) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		src, ok := literalString(m.calls[name].Body.Attributes["source"])
-		if !ok || !isLocalSource(src) {
-			continue // registry and remote modules are not in this repository
+		child := joinModule(path, name)
+		src, _ := literalString(m.calls[name].Body.Attributes["source"])
+		childDir, why := ix.moduleDir(child, dir, src)
+		if childDir == "" {
+			ix.warnings = append(ix.warnings, fmt.Sprintf("%s (source %q): %s; findings inside it have no file:line", child, src, why))
+			continue
 		}
-		if err := ix.load(joinModule(path, name), filepath.Join(dir, filepath.FromSlash(src)), depth+1); err != nil {
+		if err := ix.load(child, childDir, depth+1); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// moduleDir is where the module call key's source lives: the directory
+// terraform init recorded for it, else a local path next to the caller.
+// It returns "" and the reason when neither exists.
+func (ix *Index) moduleDir(key, callerDir, src string) (string, string) {
+	if d, ok := ix.installed[manifestKey(key)]; ok && isDir(d) {
+		return d, ""
+	}
+	if isLocalSource(src) {
+		d := filepath.Join(callerDir, filepath.FromSlash(src))
+		if isDir(d) {
+			return d, ""
+		}
+		return "", fmt.Sprintf("directory %s not found", ix.rel(d))
+	}
+	root := ix.root
+	if m, ok := ix.modules[""]; ok {
+		root = m.dir
+	}
+	in := ix.rel(root) + "/"
+	if in == "./" || in == "" {
+		in = "./"
+	}
+	if len(ix.installed) == 0 {
+		return "", fmt.Sprintf("not installed (no %s; run terraform init in %s)", ix.rel(filepath.Join(root, manifestPath)), in)
+	}
+	return "", fmt.Sprintf("not installed (not in %s; run terraform init in %s)", ix.rel(filepath.Join(root, manifestPath)), in)
 }
 
 // FollowPlan loads local modules named in the plan's configuration section
@@ -230,4 +282,44 @@ func (ix *Index) Files() []string {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+// installedCall is the call of the outermost module on address's path that
+// terraform init installed (under .terraform/), when the resource lives in
+// one: the module call block's line in its caller.
+func (ix *Index) installedCall(address string) (result.Hop, bool) {
+	mods, _, ok := parseInstances(address)
+	if !ok {
+		return result.Hop{}, false
+	}
+	key := ""
+	for _, m := range mods {
+		parent := key
+		key = joinModule(key, m.name)
+		mod, pm := ix.modules[key], ix.modules[parent]
+		if mod == nil || pm == nil || pm.calls[m.name] == nil {
+			return result.Hop{}, false
+		}
+		if rel := ix.rel(mod.dir); strings.HasPrefix(rel, ".terraform/") || strings.Contains(rel, "/.terraform/") {
+			b := pm.calls[m.name]
+			return result.Hop{Module: m.addr, File: ix.rel(b.DefRange().Filename), Line: b.DefRange().Start.Line}, true
+		}
+	}
+	return result.Hop{}, false
+}
+
+// RootFile is the root module's main.tf, else its first .tf file, relative
+// to the repository root ("" when it has none): a place to put results that
+// have no location of their own.
+func (ix *Index) RootFile() string {
+	m, ok := ix.modules[""]
+	if !ok || len(m.files) == 0 {
+		return ""
+	}
+	for _, f := range m.files {
+		if filepath.Base(f) == "main.tf" {
+			return ix.rel(f)
+		}
+	}
+	return ix.rel(m.files[0])
 }

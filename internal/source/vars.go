@@ -1,7 +1,9 @@
 package source
 
 import (
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,19 +13,23 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/saprism/tfgate/internal/result"
 )
-
-// maxTrace bounds the local/module-input chain followed from an attribute
-// back to a root variable.
-const maxTrace = 32
 
 // Vars are the tfvars assignments Terraform would use, in its precedence
 // order: later files win.
 type Vars struct {
 	ix     *Index
 	assign map[string]*hclsyntax.Attribute
+	loaded map[string]bool // files read, absolute
+	// planned are the root variables' values in the plan, when known: an
+	// assignment that disagrees was overridden (-var, TF_VAR_, a var file
+	// not given to tfgate) and is not where the value came from.
+	planned map[string]any
+	others  []map[string]*hclsyntax.Attribute // the other .tfvars files, read on demand
+	scanned bool
 }
 
 // LoadVars parses the var files Terraform reads for a plan: terraform.tfvars
@@ -31,7 +37,7 @@ type Vars struct {
 // (relative to the repository root, or absolute). A missing auto-loaded file
 // is fine; a missing or malformed explicit file is an error naming it.
 func (ix *Index) LoadVars(varFiles []string) (*Vars, error) {
-	v := &Vars{ix: ix, assign: map[string]*hclsyntax.Attribute{}}
+	v := &Vars{ix: ix, assign: map[string]*hclsyntax.Attribute{}, loaded: map[string]bool{}}
 	var files []string
 	if root, ok := ix.modules[""]; ok {
 		if _, err := os.Stat(filepath.Join(root.dir, "terraform.tfvars")); err == nil {
@@ -77,108 +83,197 @@ func (ix *Index) LoadVars(varFiles []string) (*Vars, error) {
 		for name, a := range body.Attributes {
 			v.assign[name] = a
 		}
+		v.loaded[f] = true
 	}
 	return v, nil
 }
 
-// Locate returns the file and line of the assignment of root variable name,
-// descending into an object value along sub (e.g. var.db.multi_az).
-func (v *Vars) Locate(name string, sub []string) (string, int, bool) {
-	a, ok := v.assign[name]
-	if !ok {
-		return "", 0, false
+// Planned records the plan's values of the root variables (see Vars.planned).
+func (v *Vars) Planned(p *tfjson.Plan) {
+	if v == nil || p == nil || p.Variables == nil {
+		return
 	}
-	rng, _ := attributeRange(a.SrcRange, a.Expr, sub)
-	return v.ix.rel(rng.Filename), rng.Start.Line, true
+	v.planned = map[string]any{}
+	for name, pv := range p.Variables {
+		if pv != nil {
+			v.planned[name] = pv.Value
+		}
+	}
 }
 
-// TraceVar follows the expression set for attribute in the resource at
-// address back to a root module variable: through locals and through module
-// input variables to the argument of the module call. It returns the
-// variable name and the attribute path inside it (var.db.multi_az → "db",
-// ["multi_az"]). It gives up when the value mixes several variables.
-func (ix *Index) TraceVar(address, attribute string) (string, []string, bool) {
-	key, expr, ok := ix.attributeExpr(address, attribute)
-	if !ok {
-		return "", nil, false
+// agrees reports whether expr (a tfvars value or a default) can be the
+// plan's value of root variable name: true when either is unknown.
+func (v *Vars) agrees(name string, expr hclsyntax.Expression) bool {
+	if v == nil || v.planned == nil {
+		return true
 	}
-	return ix.trace(key, expr, 0)
+	want, ok := v.planned[name]
+	if !ok || len(expr.Variables()) > 0 {
+		return true
+	}
+	val, diags := expr.Value(nil)
+	if diags.HasErrors() || !val.IsWhollyKnown() {
+		return true
+	}
+	data, err := ctyjson.Marshal(val, val.Type())
+	if err != nil {
+		return true
+	}
+	var got any
+	if json.Unmarshal(data, &got) != nil {
+		return true
+	}
+	return looseEqual(got, want)
 }
 
-func (ix *Index) trace(key string, expr hclsyntax.Expression, depth int) (string, []string, bool) {
-	if depth > maxTrace || expr == nil {
-		return "", nil, false
+// looseEqual compares a literal with the plan's value after Terraform's
+// type conversion: numbers and strings by their text, and an attribute the
+// literal leaves out equals the null the conversion adds.
+func looseEqual(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, xv := range x {
+			if !looseEqual(xv, y[k]) {
+				return false
+			}
+		}
+		for k, yv := range y {
+			if _, ok := x[k]; !ok && yv != nil {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !looseEqual(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case nil:
+		return b == nil
+	}
+	if b == nil {
+		return false
+	}
+	switch b.(type) {
+	case map[string]any, []any:
+		return false
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// assignment is the tfvars assignment the plan's value of root variable
+// name came from: the loaded files' when it agrees with the plan, else the
+// one other .tfvars file under the configuration that does (a file the
+// plan used but tfgate was not given). ok is false when none or several do;
+// assigned then says whether the value came from outside the defaults (a
+// loaded file sets another value, or several other files hold this one):
+// the variable's default is then not where it came from either.
+func (v *Vars) assignment(name string) (a *hclsyntax.Attribute, ok, assigned bool) {
+	if v == nil {
+		return nil, false, false
+	}
+	loaded, isLoaded := v.assign[name]
+	if isLoaded && v.agrees(name, loaded.Expr) {
+		return loaded, true, true
+	}
+	if v.planned == nil {
+		return nil, false, isLoaded
+	}
+	if _, ok := v.planned[name]; !ok {
+		return nil, false, isLoaded
+	}
+	v.scan()
+	var found *hclsyntax.Attribute
+	for _, other := range v.others {
+		a, ok := other[name]
+		if !ok || !v.agrees(name, a.Expr) {
+			continue
+		}
+		if found != nil {
+			return nil, false, true // two files agree: no telling which was used
+		}
+		found = a
+	}
+	return found, found != nil, isLoaded
+}
+
+// scan reads the .tfvars files under the root module's directory that were
+// not loaded (env/prod.tfvars and the like). Unparsable ones are skipped.
+func (v *Vars) scan() {
+	if v.scanned {
+		return
+	}
+	v.scanned = true
+	root, ok := v.ix.modules[""]
+	if !ok {
+		return
+	}
+	filepath.WalkDir(root.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != root.dir && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".tfvars") || v.loaded[p] {
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
+		if diags.HasErrors() {
+			return nil
+		}
+		v.others = append(v.others, f.Body.(*hclsyntax.Body).Attributes)
+		return nil
+	})
+}
+
+// Chain follows the expression set for attribute in the resource at address
+// back to the place its value was chosen (see chain.go). vars may be nil
+// (no tfvars known). ok is false when the attribute is not set in the
+// configuration or its value mixes several inputs.
+func (ix *Index) Chain(address, attribute string, vars *Vars) (result.ValueSource, bool) {
+	mods, res, ok := parseInstances(address)
+	if !ok {
+		return result.ValueSource{}, false
+	}
+	key := ""
+	for _, m := range mods {
+		key = joinModule(key, m.name)
 	}
 	m := ix.modules[key]
-	if m == nil {
-		return "", nil, false
+	if m == nil || m.resources[res.name] == nil {
+		return result.ValueSource{}, false
 	}
-	type ref struct {
-		name string
-		sub  []string
+	b := m.resources[res.name]
+	_, expr := locateIn(b, attributePath(attribute))
+	if expr == nil {
+		return result.ValueSource{}, false
 	}
-	var refs []ref
-	seen := map[string]bool{}
-	for _, t := range expr.Variables() {
-		root := t.RootName()
-		if len(t) < 2 {
-			continue
-		}
-		attr, ok := t[1].(hcl.TraverseAttr)
-		if !ok {
-			continue
-		}
-		switch root {
-		case "var":
-			sub := traversalPath(t[2:])
-			// A module input variable: continue in the caller's argument.
-			if key != "" {
-				parent, call := splitModule(key)
-				pm := ix.modules[parent]
-				if pm == nil || pm.calls[call] == nil {
-					return "", nil, false
-				}
-				arg, ok := pm.calls[call].Body.Attributes[attr.Name]
-				if !ok {
-					continue // the variable's default: no tfvars line
-				}
-				name, inner, ok := ix.trace(parent, arg.Expr, depth+1)
-				if !ok {
-					return "", nil, false
-				}
-				if isTraversal(arg.Expr) {
-					inner = append(append([]string(nil), inner...), sub...)
-				}
-				r := ref{name: name, sub: inner}
-				if id := r.name + "." + strings.Join(r.sub, "."); !seen[id] {
-					seen[id] = true
-					refs = append(refs, r)
-				}
-				continue
-			}
-			if id := attr.Name + "." + strings.Join(sub, "."); !seen[id] {
-				seen[id] = true
-				refs = append(refs, ref{name: attr.Name, sub: sub})
-			}
-		case "local":
-			l, ok := m.locals[attr.Name]
-			if !ok {
-				continue
-			}
-			name, sub, ok := ix.trace(key, l.Expr, depth+1)
-			if !ok {
-				continue
-			}
-			if id := name + "." + strings.Join(sub, "."); !seen[id] {
-				seen[id] = true
-				refs = append(refs, ref{name: name, sub: sub})
-			}
-		}
+	f := frame{key: key, insts: mods}
+	bind(&f, b, res.key)
+	c := &chain{ix: ix, vars: vars}
+	e, ok := c.follow(f, expr, nil, "")
+	if !ok || e.kind == "" {
+		return result.ValueSource{}, false
 	}
-	if len(refs) != 1 {
-		return "", nil, false
-	}
-	return refs[0].name, refs[0].sub, true
+	return result.ValueSource{File: ix.rel(e.rng.Filename), Line: e.rng.Start.Line, Kind: e.kind, Via: e.hops}, true
 }
 
 // traversalPath keeps the attribute names and literal keys after a
@@ -209,11 +304,6 @@ func traversalPath(t hcl.Traversal) []string {
 	return out
 }
 
-func isTraversal(e hclsyntax.Expression) bool {
-	_, ok := e.(*hclsyntax.ScopeTraversalExpr)
-	return ok
-}
-
 // splitModule splits "module.a.module.b" into ("module.a", "b").
 func splitModule(key string) (string, string) {
 	i := strings.LastIndex(key, ".module.")
@@ -223,8 +313,10 @@ func splitModule(key string) (string, string) {
 	return key[:i], key[i+len(".module."):]
 }
 
-// Annotate fills File/Line (when empty) and VarFile/VarLine of each finding.
-// The plan, when given, is used to follow module calls the HCL walk missed.
+// Annotate fills File/Line (when empty), VarFile/VarLine (the tfvars line
+// that set the value) and SetAt (where the value was chosen, when that is
+// neither the finding's own line nor simply VarFile) of each finding. The
+// plan, when given, is used to follow module calls the HCL walk missed.
 // Findings whose resource is not in this configuration keep empty
 // locations; unreadable var files only lose the var locations (Terraform
 // has already rejected them when planning).
@@ -234,6 +326,7 @@ func (ix *Index) Annotate(findings []result.Finding, p *tfjson.Plan, varFiles []
 	if err != nil {
 		vars = nil
 	}
+	vars.Planned(p)
 	for i := range findings {
 		f := &findings[i]
 		if f.File == "" {
@@ -241,15 +334,25 @@ func (ix *Index) Annotate(findings []result.Finding, p *tfjson.Plan, varFiles []
 				f.File, f.Line = file, line
 			}
 		}
-		if vars == nil || f.Attribute == "" || f.VarFile != "" {
+		if f.VarFile != "" || f.SetAt != nil {
 			continue
 		}
-		name, sub, ok := ix.TraceVar(f.Address, f.Attribute)
+		set, ok := ix.Chain(f.Address, f.Attribute, vars)
 		if !ok {
+			// A value written inside an installed module (registry, git)
+			// was chosen by calling that module: point at the call, the
+			// one place of the repository a reader can change.
+			if call, ok := ix.installedCall(f.Address); ok {
+				f.SetAt = &result.ValueSource{File: call.File, Line: call.Line, Kind: "module", Via: []result.Hop{call}}
+			}
 			continue
 		}
-		if file, line, ok := vars.Locate(name, sub); ok {
-			f.VarFile, f.VarLine = file, line
+		if set.Kind == "tfvars" {
+			f.VarFile, f.VarLine = set.File, set.Line
+			if len(set.Via) == 0 {
+				continue // a root variable's tfvars line: VarFile says it all
+			}
 		}
+		f.SetAt = &set
 	}
 }

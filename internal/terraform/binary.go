@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/go-version"
-	install "github.com/hashicorp/hc-install"
-	"github.com/hashicorp/hc-install/fs"
-	"github.com/hashicorp/hc-install/product"
-	"github.com/hashicorp/hc-install/src"
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/saprism/tfgate/internal/toolcache"
 )
 
 // MinVersion is the oldest Terraform tfgate drives: 1.5 brought import
@@ -22,17 +21,41 @@ const MinVersion = "1.5.0"
 // BinaryEnv names a terraform binary to use instead of the one on PATH.
 const BinaryEnv = "TFGATE_TERRAFORM"
 
+// Source says where the terraform tfgate uses came from.
+type Source string
+
+const (
+	FromEnv      Source = BinaryEnv
+	FromPath     Source = "PATH"
+	FromCache    Source = "tfgate's cache"
+	FromReleases Source = "releases.hashicorp.com"
+	FromGoProxy  Source = "the Go module proxy"
+)
+
 // Binary is a located, version-checked terraform executable.
 type Binary struct {
 	Path    string
 	Version *version.Version
+	Source  Source
+	// Detail says more about the source: for a cached or installed binary,
+	// how it was installed and, when it is not the pinned version, why.
+	Detail string
 }
 
-// NotFoundError means no terraform binary was found.
+// Describe is one line for people: version, path and where it came from.
+func (b *Binary) Describe() string {
+	s := fmt.Sprintf("terraform %s at %s (%s", b.Version, b.Path, b.Source)
+	if b.Detail != "" {
+		s += ": " + b.Detail
+	}
+	return s + ")"
+}
+
+// NotFoundError means no terraform binary was found (and none installed).
 type NotFoundError struct{ Detail string }
 
 func (e *NotFoundError) Error() string {
-	return "terraform not found: " + e.Detail + " (install Terraform >= " + MinVersion + " or set " + BinaryEnv + " to its path)"
+	return "terraform not found: " + e.Detail + " (install Terraform >= " + MinVersion + ", set " + BinaryEnv + " to its path, or let tfgate install it: drop --no-install/" + toolcache.NoInstallEnv + ")"
 }
 
 // TooOldError means the binary found is older than MinVersion.
@@ -45,28 +68,53 @@ func (e *TooOldError) Error() string {
 	return fmt.Sprintf("terraform %s at %s is too old: tfgate needs >= %s", e.Version, e.Path, MinVersion)
 }
 
-// Find locates terraform (TFGATE_TERRAFORM, else PATH) and checks its version.
+// Find locates terraform without installing anything: TFGATE_TERRAFORM,
+// else PATH (>= MinVersion), else tfgate's cache. Ensure installs one when
+// none is found.
 func Find(ctx context.Context) (*Binary, error) {
-	var source src.Source
-	if p := os.Getenv(BinaryEnv); p != "" {
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return nil, &NotFoundError{Detail: fmt.Sprintf("%s=%s: %v", BinaryEnv, p, err)}
-		}
-		if _, err := os.Stat(abs); err != nil {
-			return nil, &NotFoundError{Detail: fmt.Sprintf("%s=%s does not exist", BinaryEnv, p)}
-		}
-		source = &fs.AnyVersion{ExactBinPath: abs}
-	} else {
-		source = &fs.AnyVersion{Product: &product.Terraform}
-	}
-	path, err := install.NewInstaller().Ensure(ctx, []src.Source{source})
+	f := Finder{NoInstall: true}
+	return f.Find(ctx)
+}
+
+// explicit checks the binary TFGATE_TERRAFORM names: the user chose it, so
+// a bad one is an error, never skipped.
+func explicit(ctx context.Context, p string) (*Binary, error) {
+	abs, err := filepath.Abs(p)
 	if err != nil {
-		if os.Getenv(BinaryEnv) != "" {
-			return nil, &NotFoundError{Detail: fmt.Sprintf("%s=%s is not an executable", BinaryEnv, os.Getenv(BinaryEnv))}
-		}
-		return nil, &NotFoundError{Detail: "no terraform executable on PATH"}
+		return nil, &NotFoundError{Detail: fmt.Sprintf("%s=%s: %v", BinaryEnv, p, err)}
 	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, &NotFoundError{Detail: fmt.Sprintf("%s=%s does not exist", BinaryEnv, p)}
+	}
+	b, err := probe(ctx, abs)
+	if err != nil {
+		var old *TooOldError
+		if errors.As(err, &old) {
+			return nil, err
+		}
+		return nil, &NotFoundError{Detail: fmt.Sprintf("%s=%s is not a working terraform: %v", BinaryEnv, p, err)}
+	}
+	b.Source = FromEnv
+	return b, nil
+}
+
+// onPath finds terraform on PATH; a binary there that is too old is
+// reported through skipped so the final error can name it.
+func onPath(ctx context.Context) (*Binary, string) {
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		return nil, "no terraform on PATH"
+	}
+	b, err := probe(ctx, p)
+	if err != nil {
+		return nil, fmt.Sprintf("PATH: %v", err)
+	}
+	b.Source = FromPath
+	return b, ""
+}
+
+// probe asks a binary its version and checks it.
+func probe(ctx context.Context, path string) (*Binary, error) {
 	tf, err := tfexec.NewTerraform(os.TempDir(), path)
 	if err != nil {
 		return nil, err
@@ -94,11 +142,9 @@ func CheckVersion(path string, v *version.Version) error {
 }
 
 func firstLine(err error) error {
-	s := err.Error()
-	for i, c := range s {
-		if c == '\n' {
-			return errors.New(s[:i])
-		}
+	s := strings.TrimSpace(err.Error())
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return errors.New(s[:i])
 	}
-	return err
+	return errors.New(s)
 }

@@ -32,6 +32,7 @@ func TestFind(t *testing.T) {
 	t.Run("not on PATH", func(t *testing.T) {
 		t.Setenv(BinaryEnv, "")
 		t.Setenv("PATH", t.TempDir())
+		t.Setenv("XDG_CACHE_HOME", t.TempDir())
 		_, err := Find(ctx)
 		var nf *NotFoundError
 		if !errors.As(err, &nf) || !strings.Contains(err.Error(), "install Terraform >= 1.5.0") {

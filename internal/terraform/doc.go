@@ -3,8 +3,11 @@
 //
 // It owns four things:
 //
-//   - finding the binary (Find): TFGATE_TERRAFORM, else PATH, through
-//     hashicorp/hc-install; Terraform older than MinVersion is refused;
+//   - finding the binary (Find, Ensure, Finder): TFGATE_TERRAFORM, else PATH,
+//     else tfgate's cache; Terraform older than MinVersion is refused. Ensure
+//     installs PinnedVersion into the cache when none is found: from
+//     releases.hashicorp.com through hashicorp/hc-install (signature and
+//     checksum verified), else built from the Go module proxy (GoProxy);
 //   - the provider mirror (PluginDir): --plugin-dir, TFGATE_PLUGIN_DIR, else
 //     Terraform's implied local mirror directories; without one Terraform
 //     asks the registry, and a provider it cannot get becomes a

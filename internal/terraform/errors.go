@@ -51,9 +51,19 @@ type CommandError struct {
 	Diagnostics []Diagnostic
 	Stderr      string
 	Interrupted bool
+	// Hint says how to recover, when tfgate knows (e.g. init again).
+	Hint string
 }
 
 func (e *CommandError) Error() string {
+	msg := e.message()
+	if e.Hint != "" {
+		msg += " (" + e.Hint + ")"
+	}
+	return msg
+}
+
+func (e *CommandError) message() string {
 	if e.Interrupted {
 		return "terraform " + e.Command + " was interrupted; Terraform stopped cleanly and saved its state"
 	}
@@ -76,6 +86,21 @@ func (e *CommandError) Error() string {
 		s = "failed"
 	}
 	return "terraform " + e.Command + ": " + s
+}
+
+// StalePlanError: the state changed since the saved plan was made, so
+// Terraform refuses to apply it.
+type StalePlanError struct {
+	Env   string
+	Local bool
+}
+
+func (e *StalePlanError) Error() string {
+	flag := ""
+	if e.Local {
+		flag = " --local"
+	}
+	return "the saved plan is stale (state changed since it was made): run `tfgate plan --env " + e.Env + flag + "` again"
 }
 
 // LockedError means Terraform could not take the state lock: another run

@@ -56,6 +56,7 @@ func TestClassify(t *testing.T) {
 	r := &Runner{Layout: l}
 	ctx := context.Background()
 
+	var ce *CommandError
 	err := r.classify(ctx, "init", errors.New("exit status 1\n"+cliConfigStderr), nil)
 	var pm *ProviderMissingError
 	if !errors.As(err, &pm) || !strings.Contains(err.Error(), "--plugin-dir") {
@@ -77,10 +78,21 @@ func TestClassify(t *testing.T) {
 		t.Errorf("diagnostic with file:line: %v", err)
 	}
 
+	err = r.classify(ctx, "apply", errors.New("exit status 1\nError: Saved plan is stale\n"), nil)
+	var stale *StalePlanError
+	if !errors.As(err, &stale) || !strings.Contains(err.Error(), "run `tfgate plan --env dev --local` again") {
+		t.Errorf("stale plan: %v", err)
+	}
+
+	// A working dir initialised for other settings says how to recover.
+	err = r.classify(ctx, "plan", errors.New("exit status 1\nError: Backend initialization required, please run \"terraform init\"\n"), nil)
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "(run `tfgate init --env dev` again)") {
+		t.Errorf("re-init hint: %v", err)
+	}
+
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
 	err = r.classify(cctx, "apply", errors.New("signal: interrupt"), nil)
-	var ce *CommandError
 	if !errors.As(err, &ce) || !ce.Interrupted {
 		t.Errorf("interrupt: %v", err)
 	}

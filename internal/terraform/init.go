@@ -20,7 +20,7 @@ func (o InitOptions) options() []tfexec.InitOption {
 	if o.PluginDir != "" {
 		opts = append(opts, tfexec.PluginDir(o.PluginDir))
 	}
-	for _, kv := range sortedPairs(o.BackendConfig) {
+	for _, kv := range Pairs(o.BackendConfig) {
 		opts = append(opts, tfexec.BackendConfig(kv))
 	}
 	return opts

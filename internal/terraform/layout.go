@@ -15,10 +15,6 @@ import (
 	"github.com/saprism/tfgate/internal/config"
 )
 
-// StateRoot is the git-ignored directory holding every environment's
-// working state, relative to the repository root.
-const StateRoot = ".tfgate"
-
 // OverrideFile is the file local mode adds to its copy of the configuration
 // to replace the stack's partial S3 backend by a local one.
 const OverrideFile = "backend_override.tf"
@@ -57,11 +53,7 @@ func NewLayout(cfg *config.Config, env string, local bool) (Layout, error) {
 	if err != nil {
 		return Layout{}, err
 	}
-	tfdir := cfg.TerraformDir
-	if !filepath.IsAbs(tfdir) {
-		tfdir = filepath.Join(root, tfdir)
-	}
-	return Layout{Root: root, TFDir: tfdir, Env: env, Local: local}, nil
+	return Layout{Root: root, TFDir: cfg.TerraformPath(), Env: env, Local: local}, nil
 }
 
 func envNames(cfg *config.Config) []string {
@@ -74,7 +66,7 @@ func envNames(cfg *config.Config) []string {
 }
 
 // EnvDir is .tfgate/<env>.
-func (l Layout) EnvDir() string { return filepath.Join(l.Root, StateRoot, l.Env) }
+func (l Layout) EnvDir() string { return config.EnvDir(l.Root, l.Env) }
 
 // Mode is "local" or "aws".
 func (l Layout) Mode() string {
@@ -86,7 +78,7 @@ func (l Layout) Mode() string {
 
 // ModeDir is .tfgate/<env>/local or .tfgate/<env>/aws: the two modes never
 // share a data dir, a saved plan or state.
-func (l Layout) ModeDir() string { return filepath.Join(l.EnvDir(), l.Mode()) }
+func (l Layout) ModeDir() string { return config.ModeDir(l.Root, l.Env, l.Local) }
 
 // WorkDir is where terraform runs: the copy in local mode, the configuration
 // itself in AWS mode.
@@ -254,57 +246,6 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// VarFiles resolves the environment's var files from tfgate.yaml (relative to
-// the repository root) plus extra ones given on the command line (relative to
-// the current directory) to absolute paths; a missing file is an error
-// naming it and where it came from.
-func (l Layout) VarFiles(cfg *config.Config, extra []string) ([]string, error) {
-	e, err := cfg.Env(l.Env)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, f := range e.VarFiles {
-		p := f
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(l.Root, p)
-		}
-		if err := fileExists(p); err != nil {
-			origin := "default var file of environment " + l.Env
-			if cfg.Path != "" {
-				origin = "var file of environment " + l.Env + " in " + l.Rel(cfg.Path)
-			}
-			return nil, fmt.Errorf("%s %s: %w", origin, f, err)
-		}
-		out = append(out, p)
-	}
-	for _, f := range extra {
-		p, err := filepath.Abs(f)
-		if err != nil {
-			return nil, fmt.Errorf("--var-file %s: %w", f, err)
-		}
-		if err := fileExists(p); err != nil {
-			return nil, fmt.Errorf("--var-file %s: %w", f, err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-func fileExists(p string) error {
-	st, err := os.Stat(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return errors.New("no such file")
-	}
-	if err != nil {
-		return err
-	}
-	if st.IsDir() {
-		return errors.New("is a directory, not a file")
-	}
-	return nil
-}
-
 // BackendConfig merges the environment's backend settings from tfgate.yaml
 // with command-line overrides (KEY=VALUE) for AWS mode.
 func BackendConfig(cfg *config.Config, env string, flags []string) (map[string]string, error) {
@@ -341,9 +282,9 @@ func isSecretKey(k string) bool {
 	return false
 }
 
-// sortedPairs renders a map as sorted KEY=VALUE strings (deterministic
-// argument order).
-func sortedPairs(m map[string]string) []string {
+// Pairs renders a map as sorted KEY=VALUE strings (deterministic
+// argument order; the emulator's safety check takes an environment so).
+func Pairs(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k, v := range m {
 		out = append(out, k+"="+v)
@@ -366,7 +307,7 @@ func Workdir(cfg *config.Config, env string, local bool) (string, []string, []st
 	if err := l.Prepare(); err != nil {
 		return "", nil, nil, err
 	}
-	varFiles, err := l.VarFiles(cfg, nil)
+	varFiles, err := cfg.VarFiles(env, nil)
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -384,7 +325,7 @@ func Workdir(cfg *config.Config, env string, local bool) (string, []string, []st
 		if err != nil {
 			return "", nil, nil, err
 		}
-		for _, kv := range sortedPairs(bc) {
+		for _, kv := range Pairs(bc) {
 			initArgs = append(initArgs, "-backend-config="+strconv.Quote(kv))
 		}
 	}

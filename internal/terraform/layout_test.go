@@ -163,28 +163,6 @@ func TestSourcePath(t *testing.T) {
 	}
 }
 
-func TestVarFiles(t *testing.T) {
-	cfg := repo(t)
-	l, _ := NewLayout(cfg, "dev", false)
-	extra := filepath.Join(cfg.Root, "extra/more.tfvars")
-	got, err := l.VarFiles(cfg, []string{extra})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || !strings.HasSuffix(got[0], "terraform/env/dev.tfvars") || got[1] != extra || !filepath.IsAbs(got[0]) {
-		t.Errorf("VarFiles = %v", got)
-	}
-	_, err = l.VarFiles(cfg, []string{"nope.tfvars"})
-	if err == nil || !strings.Contains(err.Error(), "--var-file nope.tfvars: no such file") {
-		t.Errorf("missing --var-file: err = %v", err)
-	}
-	os.Remove(filepath.Join(cfg.Root, "terraform/env/dev.tfvars"))
-	_, err = l.VarFiles(cfg, nil)
-	if err == nil || !strings.Contains(err.Error(), "terraform/env/dev.tfvars: no such file") {
-		t.Errorf("missing env var file: err = %v", err)
-	}
-}
-
 func TestBackendConfig(t *testing.T) {
 	cfg := repo(t)
 	cfg.Environments["production"].Backend = map[string]string{"bucket": "state", "key": "prod.tfstate", "region": "us-east-1"}
@@ -193,7 +171,7 @@ func TestBackendConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "bucket=state key=other.tfstate region=us-east-1 use_lockfile=true"
-	if s := strings.Join(sortedPairs(got), " "); s != want {
+	if s := strings.Join(Pairs(got), " "); s != want {
 		t.Errorf("BackendConfig = %s, want %s", s, want)
 	}
 	for _, bad := range []string{"novalue", "=x"} {

@@ -62,6 +62,9 @@ func (r *Runner) classify(ctx context.Context, command string, err error, prog *
 	if strings.Contains(stderr, "Error acquiring the state lock") {
 		return &LockedError{Env: r.Layout.Env, Detail: firstErrorLine(stderr)}
 	}
+	if strings.Contains(stderr, "Saved plan is stale") {
+		return &StalePlanError{Env: r.Layout.Env, Local: r.Layout.Local}
+	}
 	if isProviderMissing(stderr) {
 		return &ProviderMissingError{Provider: "hashicorp/aws", Detail: firstErrorLine(stderr)}
 	}
@@ -70,7 +73,22 @@ func (r *Runner) classify(ctx context.Context, command string, err error, prog *
 			return &ProviderMissingError{Provider: "hashicorp/aws", Detail: d.Summary}
 		}
 	}
-	return &CommandError{Command: command, Diagnostics: diags, Stderr: r.relPaths(stderr)}
+	ce := &CommandError{Command: command, Diagnostics: diags, Stderr: r.relPaths(stderr)}
+	if needsInit(ce.Error()) {
+		ce.Hint = "run `tfgate init --env " + r.Layout.Env + "` again"
+	}
+	return ce
+}
+
+// needsInit recognises the errors of a working dir initialised for other
+// settings (backend, provider lock).
+func needsInit(msg string) bool {
+	for _, s := range []string{"Backend initialization required", "Backend configuration changed", "Inconsistent dependency lock file", "Required plugins are not installed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // relPaths shortens absolute paths under the repository root in stderr.
@@ -95,8 +113,4 @@ func isProviderMissing(s string) bool {
 		}
 	}
 	return false
-}
-
-func (r *Runner) progressPath() func(string) string {
-	return r.Layout.SourcePath
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/exceptions"
 	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
 )
@@ -107,22 +108,22 @@ func compareRules(te, we *policy.Engine, add func(kind, subject, detail string))
 	}
 }
 
-func compareExceptions(texc, wexc []config.Exception, add func(kind, subject, detail string)) {
-	key := func(e config.Exception) string {
+func compareExceptions(texc, wexc []exceptions.Exception, add func(kind, subject, detail string)) {
+	key := func(e exceptions.Exception) string {
 		if e.ID != "" {
 			return e.ID
 		}
 		return e.RuleID + " " + e.Address
 	}
-	tm := map[string]config.Exception{}
+	tm := map[string]exceptions.Exception{}
 	for _, e := range texc {
 		tm[key(e)] = e
 	}
-	wm := map[string]config.Exception{}
+	wm := map[string]exceptions.Exception{}
 	for _, e := range wexc {
 		wm[key(e)] = e
 	}
-	desc := func(e config.Exception) string {
+	desc := func(e exceptions.Exception) string {
 		return fmt.Sprintf("%s on %s until %s, owner %s: %s", e.RuleID, e.Address, e.Expires, orNone(e.Owner), oneLine(e.Reason))
 	}
 	for _, k := range sortedKeys(wm) {
@@ -172,11 +173,7 @@ func (s side) files() (map[string][]byte, error) {
 			return nil, err
 		}
 	}
-	if s.cfg.ExceptionsFile != "" {
-		p := s.cfg.ExceptionsFile
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(s.cfg.PolicyRoot, p)
-		}
+	if p := s.cfg.ExceptionsPath(); p != "" {
 		if err := addFile(p); err != nil {
 			return nil, err
 		}

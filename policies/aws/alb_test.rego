@@ -36,8 +36,13 @@ test_deletion_protection_unknown if {
 	f.unknown
 }
 
-test_network_lb_not_checked if {
-	count(alb.deletion_protection) == 0 with input as fx.plan([lb({"load_balancer_type": "network", "enable_deletion_protection": false})])
+test_network_lb_deletion_protection_checked if {
+	some f in alb.deletion_protection with input as fx.plan([lb({"load_balancer_type": "network", "enable_deletion_protection": false})])
+	f.id == "ALB-001"
+}
+
+test_gateway_lb_protected_passes if {
+	count(alb.deletion_protection) == 0 with input as fx.plan([lb({"load_balancer_type": "gateway", "enable_deletion_protection": true})])
 }
 
 test_old_tls_policy if {

@@ -42,6 +42,7 @@ short_password(rc) := n if {
 #   - https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html
 # custom:
 #   id: COG-001
+#   controls: ["Cognito.3"]
 #   severity: high
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set password_policy { minimum_length = 12, require_lowercase/uppercase/numbers/symbols = true }.
@@ -65,9 +66,7 @@ password_policy_violations contains v if {
 }
 
 password_policy_violations contains v if {
-	some rc in pools
-	lib.unknown(rc, "password_policy")
-	v := lib.unknown_violation(rc, "password_policy")
+	some v in lib.unknown_violations(pools, "password_policy")
 }
 
 # METADATA
@@ -77,6 +76,7 @@ password_policy_violations contains v if {
 #   - https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html
 # custom:
 #   id: COG-002
+#   controls: ["Cognito.5"]
 #   severity: high
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set mfa_configuration = "ON" with software_token_mfa_configuration { enabled = true }.
@@ -96,7 +96,9 @@ mfa_violations contains v if {
 #   - https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-deletion-protection.html
 # custom:
 #   id: COG-003
-#   severity: medium
+#   controls: ["Cognito.6"]
+#   severity: high
+#   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set deletion_protection = "ACTIVE".
 deletion_protection contains f if {
 	some v in deletion_protection_violations
@@ -105,4 +107,23 @@ deletion_protection contains f if {
 
 deletion_protection_violations contains v if {
 	some v in lib.require(["aws_cognito_user_pool"], "deletion_protection", "ACTIVE", "deletion protection should be active")
+}
+
+# METADATA
+# title: Cognito threat protection enforced
+# description: Threat protection (advanced security) blocks sign-ins with compromised credentials and adapts to risky ones.
+# related_resources:
+#   - https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-threat-protection.html
+# custom:
+#   id: COG-004
+#   severity: medium
+#   controls: ["Cognito.1"]
+#   remediation: Set user_pool_add_ons { advanced_security_mode = "ENFORCED" } (needs the Plus tier).
+threat_protection contains f if {
+	some v in threat_protection_violations
+	f := lib.finding(rego.metadata.rule(), v)
+}
+
+threat_protection_violations contains v if {
+	some v in lib.require(["aws_cognito_user_pool"], ["user_pool_add_ons", 0, "advanced_security_mode"], "ENFORCED", "threat protection must be enforced")
 }

@@ -7,6 +7,8 @@ import rego.v1
 
 import data.tfgate.lib
 
+groups := lib.live("aws_cloudwatch_log_group")
+
 # METADATA
 # title: Log retention set
 # description: Log groups expire their events; a missing retention keeps logs (and costs) forever.
@@ -15,6 +17,7 @@ import data.tfgate.lib
 # custom:
 #   id: LOG-001
 #   severity: medium
+#   controls: ["CloudWatch.16"]
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set retention_in_days (e.g. 30 in dev, 365 in production).
 retention contains f if {
@@ -23,10 +26,14 @@ retention contains f if {
 }
 
 retention_violations contains v if {
-	some rc in lib.live("aws_cloudwatch_log_group")
+	some rc in groups
 	lib.known(rc, "retention_in_days")
 	not lib.after(rc, "retention_in_days") > 0
 	v := lib.violation(rc, "retention_in_days", sprintf("%s: log retention must be set (retention_in_days = %v)", [rc.address, lib.after(rc, "retention_in_days")]))
+}
+
+retention_violations contains v if {
+	some v in lib.unknown_violations(groups, "retention_in_days")
 }
 
 # METADATA
@@ -36,6 +43,7 @@ retention_violations contains v if {
 #   - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
 # custom:
 #   id: LOG-002
+#   controls: ["CKV_AWS_158"]
 #   severity: high
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set kms_key_id to a KMS key whose policy allows logs.<region>.amazonaws.com.

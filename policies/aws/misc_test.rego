@@ -13,8 +13,13 @@ test_sns_encrypted if {
 }
 
 test_sns_key_from_new_key_is_set if {
-	p := fx.plan([fx.rc_unknown("aws_sns_topic", "alerts", {}, {"kms_master_key_id": true})])
+	p := fx.with_config([fx.rc_unknown("aws_sns_topic", "alerts", {}, {"kms_master_key_id": true})], [fx.ref_config("aws_sns_topic", "alerts", "kms_master_key_id", ["aws_kms_key.main.arn", "aws_kms_key.main"])])
 	count(sns.encryption) == 0 with input as p
+}
+
+test_sns_key_computed_by_provider_is_unknown if {
+	some f in sns.encryption with input as fx.plan([fx.rc_unknown("aws_sns_topic", "alerts", {}, {"kms_master_key_id": true})])
+	f.unknown
 }
 
 test_sns_not_encrypted if {
@@ -75,4 +80,13 @@ test_kms_deletion_window if {
 	count(kms.deletion_window) == 0 with input as fx.plan([fx.rc("aws_kms_key", "main", {"deletion_window_in_days": 30})])
 	some f in kms.deletion_window with input as fx.plan([fx.rc("aws_kms_key", "main", {"deletion_window_in_days": 7})])
 	f.id == "KMS-002"
+}
+
+test_kms_asymmetric_not_rotated if {
+	count(kms.rotation) == 0 with input as fx.plan([fx.rc("aws_kms_key", "k", {"customer_master_key_spec": "RSA_2048", "enable_key_rotation": false})])
+}
+
+test_kms_spec_unknown if {
+	some f in kms.rotation with input as fx.plan([fx.rc_unknown("aws_kms_key", "k", {"enable_key_rotation": false}, {"customer_master_key_spec": true})])
+	f.unknown
 }

@@ -94,3 +94,35 @@ test_flow_logs if {
 	f.id == "NET-002"
 	count(network.flow_logs) == 0 with input as fx.plan([vpc, fx.rc("aws_flow_log", "main", {"vpc_id": "vpc-1"})])
 }
+
+test_inline_ssh_open if {
+	sg := fx.rc("aws_security_group", "bastion", {"ingress": [{"cidr_blocks": ["0.0.0.0/0"], "from_port": 22, "to_port": 22, "protocol": "tcp"}]})
+	some f in network.admin_ingress with input as fx.plan([sg])
+	f.attribute == "ingress"
+}
+
+test_inline_ingress_unknown_only_when_configured if {
+	sg := fx.rc_unknown("aws_security_group", "app", {}, {"ingress": true})
+	cfg := {"address": "aws_security_group.app", "mode": "managed", "type": "aws_security_group", "name": "app", "expressions": {"ingress": {"references": ["var.ingress"]}}}
+	some f in network.open_ingress_rule with input as fx.with_config([sg], [cfg])
+	f.unknown
+	count(network.open_ingress_rule) == 0 with input as fx.with_config([sg], [object.remove(cfg, ["expressions"])])
+}
+
+test_rdp_range_open_ipv6 if {
+	r := fx.rc("aws_vpc_security_group_ingress_rule", "r", {"cidr_ipv6": "::/0", "ip_protocol": "tcp", "from_port": 3000, "to_port": 4000})
+	some f in network.admin_ingress with input as fx.plan([r])
+	f.attribute == "cidr_ipv6"
+}
+
+test_whole_tcp_range_open if {
+	r := fx.rc("aws_security_group_rule", "r", {"type": "ingress", "cidr_blocks": ["0.0.0.0/0"], "from_port": 0, "to_port": 65535, "protocol": "tcp"})
+	some f in network.all_ports with input as fx.plan([r])
+	f.id == "NET-005"
+}
+
+test_inline_nacl_ssh if {
+	acl := fx.rc("aws_network_acl", "a", {"ingress": [{"action": "allow", "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0, "protocol": "-1"}]})
+	some f in network.nacl_admin with input as fx.plan([acl])
+	f.attribute == "ingress"
+}

@@ -75,3 +75,32 @@ test_deleted_db_not_checked if {
 	}]}
 	count(rds.multi_az) == 0 with input as p
 }
+
+test_postgres15_defaults_to_tls if {
+	count(rds.tls) == 0 with input as fx.plan([fx.rc("aws_db_parameter_group", "pg", {"family": "postgres16", "parameter": []})])
+}
+
+test_postgres_force_ssl_off if {
+	some f in rds.tls with input as fx.plan([fx.rc("aws_db_parameter_group", "pg", {"family": "postgres16", "parameter": [{"name": "rds.force_ssl", "value": "0"}]})])
+	f.id == "RDS-012"
+}
+
+test_aurora_mysql_cluster_group if {
+	some f in rds.tls with input as fx.plan([fx.rc("aws_rds_cluster_parameter_group", "pg", {"family": "aurora-mysql8.0", "parameter": [{"name": "require_secure_transport", "value": "OFF"}]})])
+	f.address == "aws_rds_cluster_parameter_group.pg"
+}
+
+test_aurora_postgres_needs_force_ssl if {
+	some f in rds.tls with input as fx.plan([fx.rc("aws_rds_cluster_parameter_group", "pg", {"family": "aurora-postgresql15", "parameter": []})])
+	f.id == "RDS-012"
+}
+
+test_cluster_master_username if {
+	some f in rds.admin_name with input as fx.plan([fx.rc("aws_rds_cluster", "c", {"master_username": "admin"})])
+	f.attribute == "master_username"
+}
+
+test_log_exports_configured_from_variable if {
+	p := fx.with_config([fx.rc_unknown("aws_db_instance", "db", {}, {"enabled_cloudwatch_logs_exports": true})], [fx.ref_config("aws_db_instance", "db", "enabled_cloudwatch_logs_exports", ["var.logs"])])
+	count(rds.log_exports) == 0 with input as p
+}

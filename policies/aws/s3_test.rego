@@ -181,3 +181,19 @@ test_versioning_suspended if {
 	some f in s3.versioning with input as fx.plan([bucket("assets"), versioning("assets", "app-assets", "Suspended")])
 	f.id == "S3-005"
 }
+
+test_tls_policy_from_jsonencode if {
+	b := fx.rc_unknown("aws_s3_bucket", "b", {}, {"bucket": true, "id": true})
+	pol := fx.rc_unknown("aws_s3_bucket_policy", "p", {}, {"bucket": true, "policy": true})
+	cfg := [fx.ref_config("aws_s3_bucket_policy", "p", "bucket", ["aws_s3_bucket.b.id", "aws_s3_bucket.b"])]
+	doc := {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [null, null], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+	p := object.union(fx.with_config([b, pol], cfg), {"tfgate": {"documents": {"": {"aws_s3_bucket_policy.p": {"policy": doc}}}}})
+	count(s3.tls_only_policy) == 0 with input as p
+}
+
+test_log_target_bucket_does_not_log_into_itself if {
+	app := fx.rc("aws_s3_bucket", "app", {"bucket": "app"})
+	logs := fx.rc("aws_s3_bucket", "logs", {"bucket": "logs"})
+	l := fx.rc("aws_s3_bucket_logging", "app", {"bucket": "app", "target_bucket": "logs"})
+	count(s3.access_logging) == 0 with input as fx.plan([app, logs, l])
+}

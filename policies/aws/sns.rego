@@ -1,6 +1,6 @@
 # METADATA
 # title: SNS
-# description: Alert topics are encrypted at rest.
+# description: Topics are encrypted at rest.
 package tfgate.aws.sns
 
 import rego.v1
@@ -14,6 +14,7 @@ import data.tfgate.lib
 #   - https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html
 # custom:
 #   id: SNS-001
+#   controls: ["SNS.1"]
 #   severity: high
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set kms_master_key_id (a customer managed key, or "alias/aws/sns").

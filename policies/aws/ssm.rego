@@ -24,6 +24,7 @@ secret_parameter(rc) if {
 #   - https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html
 # custom:
 #   id: SSM-001
+#   controls: ["CKV2_AWS_34"]
 #   severity: critical
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Set type = "SecureString" (and key_id for a customer managed key).
@@ -32,9 +33,16 @@ secure_string contains f if {
 	f := lib.finding(rego.metadata.rule(), v)
 }
 
+secret_parameters := [rc | some rc in lib.live("aws_ssm_parameter"); secret_parameter(rc)]
+
+# An unknown type cannot be judged: it is reported unknown, not a violation.
 secure_string_violations contains v if {
-	some rc in lib.live("aws_ssm_parameter")
-	secret_parameter(rc)
+	some v in lib.unknown_violations(secret_parameters, "type")
+}
+
+secure_string_violations contains v if {
+	some rc in secret_parameters
+	lib.known(rc, "type")
 	lib.after(rc, "type") != "SecureString"
 	v := lib.violation(rc, "type", sprintf("%s: secret parameter must be a SecureString (type = %v)", [rc.address, lib.after(rc, "type")]))
 }

@@ -21,7 +21,7 @@ first_path(rc) := lib.attribute(rc.change.replace_paths[0])
 # title: Stateful resources are not destroyed
 # description: |
 #   Deleting or replacing a database, bucket, user pool, KMS key, image
-#   repository or log group loses data. Allow it with --allow-destroy ADDRESS
+#   repository, log group or backup vault loses data. Allow it with --allow-destroy ADDRESS
 #   or an exception.
 # related_resources:
 #   - https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle#prevent_destroy

@@ -36,6 +36,11 @@ test_delete_log_group if {
 	contains(f.message, "deletes")
 }
 
+test_delete_backup_vault if {
+	some f in stateful.destroy with input as fx.plan([change("aws_backup_vault", "main", ["delete"], [])])
+	f.address == "aws_backup_vault.main"
+}
+
 test_allow_destroy_by_address if {
 	p := object.union(fx.plan([change("aws_db_instance", "main", ["delete"], [])]), {"tfgate": {"allow_destroy": ["aws_db_instance.main"]}})
 	count(stateful.destroy) == 0 with input as p

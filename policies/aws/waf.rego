@@ -8,9 +8,16 @@ import rego.v1
 import data.tfgate.aws.alb
 import data.tfgate.lib
 
+# internal unknown until apply, or null (the default), is internet-facing:
+# the safe reading for an exposure control.
 internet_facing contains rc if {
 	some rc in alb.albs
-	lib.after(rc, "internal") != true
+	not is_internal(rc)
+}
+
+is_internal(rc) if {
+	lib.known(rc, "internal")
+	lib.after(rc, "internal") == true
 }
 
 # What the web ACL associations point at.
@@ -32,6 +39,7 @@ associated(lb) if {
 #   - https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-associating-aws-resource.html
 # custom:
 #   id: WAF-001
+#   controls: ["ELB.16"]
 #   severity: critical
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Add an aws_wafv2_web_acl_association with resource_arn = the ALB's arn.
@@ -41,9 +49,23 @@ association contains f if {
 }
 
 association_violations contains v if {
+	not association_unresolved
 	some lb in internet_facing
 	not associated(lb)
 	v := lib.violation(lb, "internal", sprintf("%s: internet-facing load balancer has no WAF web ACL association", [lb.address]))
+}
+
+# An association whose target cannot be determined before apply.
+association_unresolved if {
+	some a in lib.live("aws_wafv2_web_acl_association")
+	lib.unresolved_link(a, "resource_arn")
+}
+
+association_violations contains v if {
+	association_unresolved
+	some lb in internet_facing
+	not associated(lb)
+	v := lib.unknown_violation(lb, "internal")
 }
 
 acls := lib.live("aws_wafv2_web_acl")
@@ -62,6 +84,7 @@ has_statement(acl, kind) if {
 #   - https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
 # custom:
 #   id: WAF-002
+#   controls: ["WAF.10"]
 #   severity: high
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Add a rule with a rate_based_statement (limit, aggregate_key_type = "IP").
@@ -78,9 +101,7 @@ rate_rule_violations contains v if {
 }
 
 rate_rule_violations contains v if {
-	some acl in acls
-	lib.unknown(acl, "rule")
-	v := lib.unknown_violation(acl, "rule")
+	some v in lib.unknown_violations(acls, "rule")
 }
 
 # METADATA
@@ -90,6 +111,7 @@ rate_rule_violations contains v if {
 #   - https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html
 # custom:
 #   id: WAF-003
+#   controls: ["WAF.10"]
 #   severity: high
 #   enforcement: {dev: advisory, staging: warn, production: deny}
 #   remediation: Add rules with managed_rule_group_statement for AWSManagedRulesCommonRuleSet and AWSManagedRulesKnownBadInputsRuleSet.
@@ -106,7 +128,50 @@ managed_rules_violations contains v if {
 }
 
 managed_rules_violations contains v if {
+	some v in lib.unknown_violations(acls, "rule")
+}
+
+logging_keys contains k if {
+	some c in lib.live("aws_wafv2_web_acl_logging_configuration")
+	some k in lib.link_keys(c, "resource_arn")
+}
+
+logging_unresolved if {
+	some c in lib.live("aws_wafv2_web_acl_logging_configuration")
+	lib.unresolved_link(c, "resource_arn")
+}
+
+logged(acl) if {
+	keys := logging_keys
+	some k in lib.target_keys(acl, ["arn"])
+	k in keys
+}
+
+# METADATA
+# title: WAF web ACL logging
+# description: Web ACL traffic (blocked and allowed requests) is logged for incident response and rule tuning.
+# related_resources:
+#   - https://docs.aws.amazon.com/waf/latest/developerguide/logging.html
+# custom:
+#   id: WAF-004
+#   severity: medium
+#   controls: ["WAF.11"]
+#   remediation: Add an aws_wafv2_web_acl_logging_configuration for the web ACL (CloudWatch Logs group named aws-waf-logs-*).
+logging contains f if {
+	some v in logging_violations
+	f := lib.finding(rego.metadata.rule(), v)
+}
+
+logging_violations contains v if {
+	not logging_unresolved
 	some acl in acls
-	lib.unknown(acl, "rule")
-	v := lib.unknown_violation(acl, "rule")
+	not logged(acl)
+	v := lib.violation(acl, "name", sprintf("%s: web ACL has no logging configuration", [acl.address]))
+}
+
+logging_violations contains v if {
+	logging_unresolved
+	some acl in acls
+	not logged(acl)
+	v := lib.unknown_violation(acl, "name")
 }

@@ -55,7 +55,7 @@ test_reference_to_other_alb if {
 
 # Resources in a module: configuration is looked up in module_calls.
 test_associated_by_reference_in_module if {
-	lb_rc := object.union(fx.rc_unknown("aws_lb", "main", {"internal": false}, {"arn": true}), {"address": "module.edge.aws_lb.main", "module_address": "module.edge"})
+	lb_rc := object.union(fx.rc_unknown("aws_lb", "main", {"internal": false}, {"arn": true}), {"address": "module.edge.aws_lb.main[0]", "module_address": "module.edge", "index": 0})
 	as_rc := object.union(fx.rc_unknown("aws_wafv2_web_acl_association", "main", {}, {"resource_arn": true}), {"address": "module.edge.aws_wafv2_web_acl_association.main", "module_address": "module.edge"})
 	p := {
 		"resource_changes": [lb_rc, as_rc],

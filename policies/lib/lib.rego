@@ -113,30 +113,41 @@ finding(meta, v) := object.union(v, {
 	"message": sprintf("%s: %s is unknown until apply, so %q cannot be verified", [v.address, v.attribute, meta.title]),
 })
 
+# unknowns(rcs, p): THE way every rule reports a value known only after
+# apply: one "unknown until apply" violation per resource of rcs whose value
+# at p (or a block containing it) is unknown. Rules judge only known values
+# (lib.known) and add these, so an unknown value is never a silent pass nor
+# a definite violation.
+unknown_violations(rcs, p) := {unknown_violation(rc, p) | some rc in rcs; unknown(rc, p)}
+
+# resources(types): the live resources of several types, as one list.
+resources(types) := [rc | some t in types; some rc in live(t)]
+
 # require(types, p, want, msg): every live resource of the given types has
 # `want` at path p; an unknown value is reported, never passed.
 require(types, p, want, msg) := {v |
-	some t in types
-	some rc in live(t)
+	some rc in resources(types)
 	known(rc, p)
 	got := after(rc, p)
 	got != want
 	v := violation(rc, p, sprintf("%s: %s (%s = %v)", [rc.address, msg, attribute(p), got]))
-} | {v |
-	some t in types
-	some rc in live(t)
-	unknown(rc, p)
-	v := unknown_violation(rc, p)
-}
+} | unknown_violations(resources(types), p)
 
-# require_set: the value at p must be non-empty (or computed by another
-# resource, i.e. unknown now: a reference to a key being created is set).
+# require_set: the value at p must be non-empty. An unknown value the
+# configuration assigns from another resource (kms_key_id =
+# aws_kms_key.x.arn) is set; one the provider computes is unknown.
 require_set(types, p, msg) := {v |
-	some t in types
-	some rc in live(t)
+	some rc in resources(types)
 	known(rc, p)
 	empty(after(rc, p))
 	v := violation(rc, p, sprintf("%s: %s (%s is not set)", [rc.address, msg, attribute(p)]))
+} | unknown_violations([rc | some rc in resources(types); not configured_from_resource(rc, p)], p)
+
+# configured_from_resource(rc, p): the configuration sets p from another
+# resource's attribute (directly or through locals/variables/outputs).
+configured_from_resource(rc, p) if {
+	some k in link_keys_of_refs(rc, p)
+	k[0] == "r"
 }
 
 empty(x) if x == null
@@ -206,15 +217,113 @@ ref_address(ref) := concat(".", array.slice(parts, 0, 3)) if {
 	not parts[0] in {"var", "local", "module", "each", "count", "path", "terraform", "self"}
 }
 
+# --- resolving references through locals, variables and module outputs ---
+# A reference like local.vpc_id, var.vpc_id or module.network.vpc_id is
+# followed to the resource it ends at: locals through input.tfgate.locals
+# (the gate reads them from the configuration source, which the plan JSON
+# does not carry), variables through the calling module's arguments and
+# outputs through the called module's output expressions. Rego has no
+# recursion, so the hops are unrolled (4 deep covers local -> var ->
+# output chains of registry modules).
+
+# module_parts("module.a[\"x\"].module.b") = [["module.a[\"x\"]", "a"], ["module.b", "b"]]
+module_parts(mod) := [[m[0], m[1]] | some m in regex.find_all_string_submatch_n(`module\.([^.\[]+)(\[[^\]]*\])?`, mod, -1)]
+
+strip_keys(mod) := regex.replace(mod, `\[[^\]]*\]`, "")
+
+parent_module(mod) := concat(".", [p[0] | some i, p in module_parts(mod); i < count(module_parts(mod)) - 1])
+
+join_module("", child) := child
+
+join_module(parent, child) := sprintf("%s.%s", [parent, child]) if parent != ""
+
+locals := object.get(object.get(input, "tfgate", {}), "locals", {})
+
+# step(mod, ref): the references one hop further, as [module, reference].
+step(mod, ref) := ({[mod, r] |
+	parts := split(ref, ".")
+	parts[0] == "local"
+	some r in object.get(locals, [strip_keys(mod), regex.replace(parts[1], `\[.*`, "")], [])
+} | {[parent, r] |
+	parts := split(ref, ".")
+	parts[0] == "var"
+	mp := module_parts(mod)
+	count(mp) > 0
+	parent := parent_module(mod)
+	call := config_modules[strip_keys(parent)].module_calls[mp[count(mp) - 1][1]]
+	some r in object.get(call, ["expressions", regex.replace(parts[1], `\[.*`, ""), "references"], [])
+}) | {[child, r] |
+	parts := split(ref, ".")
+	parts[0] == "module"
+	count(parts) >= 3
+	name := regex.replace(parts[1], `\[.*`, "")
+	key := trim_prefix(parts[1], name)
+	child := join_module(mod, sprintf("module.%s%s", [name, key]))
+	out := config_modules[strip_keys(child)].outputs[regex.replace(parts[2], `\[.*`, "")]
+	some r in object.get(out, ["expression", "references"], [])
+}
+
+hop1(mod, ref) := step(mod, ref)
+
+hop2(mod, ref) := {x | some [m, r] in hop1(mod, ref); some x in step(m, r)}
+
+hop3(mod, ref) := {x | some [m, r] in hop2(mod, ref); some x in step(m, r)}
+
+hop4(mod, ref) := {x | some [m, r] in hop3(mod, ref); some x in step(m, r)}
+
+# resolve(mod, ref): the resources [module address, resource address] a
+# reference made in module mod ends at.
+resolve(mod, ref) := {[m, a] |
+	some [m, r] in (((({[mod, ref]} | hop1(mod, ref)) | hop2(mod, ref)) | hop3(mod, ref)) | hop4(mod, ref))
+	a := ref_address(r)
+}
+
 # --- linking resources: a's attribute p points at b ---------------------
 # By equal known values (p holds b's id/arn/name) or, when ids are unknown
-# until apply, by the configuration references. Rules build an index of
-# link_keys once and look targets up by target_keys, so linking is linear.
+# until apply, by the configuration references (resolved through locals,
+# variables and module outputs). Rules build an index of link_keys once and
+# look targets up by target_keys, so linking is linear.
 
 # link_keys(a, p): what a's attribute p points at.
-link_keys(a, p) := {["v", v] | some v in known_values(a, p)} | {k |
-	some ref in references(a, p)
-	k := ["r", object.get(a, "module_address", ""), ref_address(ref)]
+link_keys(a, p) := {["v", v] | some v in known_values(a, p)} | link_keys_of_refs(a, p)
+
+link_keys_of_refs(a, p) := {["r", m, addr, k] |
+	refs := references(a, p)
+	some ref in refs
+	some [m, addr] in resolve(object.get(a, "module_address", ""), ref)
+	some k in instance_keys(a, ref, refs, m, addr)
+}
+
+# instance_keys: which instances of the resource block addr a reference
+# points at. A literal index (aws_s3_bucket.data["logs"]) names one; a
+# for_each/count resource referring to another block without a literal
+# index (bucket = aws_s3_bucket.data[each.key].id) points at the instance
+# with its own key, or at a single-instance block (null); anything else,
+# "any" instance of the block.
+instance_keys(a, ref, refs, _, addr) := {k} if {
+	k := literal_index(ref)
+} else := set() if {
+	some other in refs
+	ref_address(other) == addr
+	literal_index(other)
+} else := {a.index, null} if {
+	not ref_module_hop(ref)
+	object.get(a, "index", null) != null
+} else := {"any"}
+
+literal_index(ref) := json.unmarshal(m[0][1]) if {
+	m := regex.find_all_string_submatch_n(`^[^\[]+\[([^\]]+)\]`, ref, 1)
+	json.is_valid(m[0][1])
+}
+
+ref_module_hop(ref) if split(ref, ".")[0] in {"local", "var", "module"}
+
+# unresolved_link(a, p): a's attribute p points at something that cannot
+# be known now (unknown value, and no reference resolves to a resource):
+# rules that need a link report "unknown" instead of "missing".
+unresolved_link(a, p) if {
+	unknown(a, p)
+	count(link_keys_of_refs(a, p)) == 0
 }
 
 # target_keys(b, attrs): how resource b can be pointed at: by the known
@@ -224,7 +333,7 @@ target_keys(b, attrs) := {["v", v] |
 	v := object.get(b.change.after, attr, null)
 	is_string(v)
 	known(b, attr)
-} | {["r", object.get(b, "module_address", ""), config_address(b)]}
+} | {["r", object.get(b, "module_address", ""), config_address(b), k] | some k in ["any", object.get(b, "index", null)]}
 
 known_values(a, p) := {v} if {
 	known(a, p)
@@ -281,9 +390,87 @@ secret_upper(n) if n == "DATABASE_URL"
 stateful_types := {
 	"aws_db_instance", "aws_rds_cluster", "aws_s3_bucket", "aws_cognito_user_pool",
 	"aws_kms_key", "aws_ecr_repository", "aws_cloudwatch_log_group",
+	"aws_backup_vault", # deleting it (force_destroy) drops every recovery point
 }
 
-# list(x): x, or [] when x is null (optional nested blocks).
-list(x) := x if x != null
+# list(x): x when it is a list, else [] (optional nested blocks are null
+# when absent; plans from other tools can hold anything there).
+list(x) := x if is_array(x)
 
-list(null) := []
+else := []
+
+# --- policy documents -----------------------------------------------------
+
+# policy_statements(rc, p): the statements of the IAM policy document at p,
+# normalised to {effect, actions, resources} with actions/resources null
+# when only known after apply. From the planned JSON when known; when it is
+# unknown until apply, from the aws_iam_policy_document data block it
+# references (its statement blocks are in the configuration even when the
+# ARNs inside are not). Undefined when neither can be read.
+policy_statements(rc, p) := [normal_statement(st) | some st in as_list(json_attr(rc, p).Statement); is_object(st)] if {
+	known(rc, p)
+	json_attr(rc, p)
+} else := [config_statement(st) | some st in document_block(rc, p).expressions.statement] if {
+	unknown(rc, p)
+	document_block(rc, p)
+} else := [normal_statement(st) | some st in as_list(config_document(rc, p).Statement); is_object(st)] if {
+	unknown(rc, p)
+	is_object(config_document(rc, p))
+}
+
+# config_document(rc, p): the object inside `p = jsonencode({...})` in rc's
+# configuration, read by the gate from the source (input.tfgate.documents;
+# values known only after apply are null).
+config_document(rc, p) := object.get(input, ["tfgate", "documents", module_key(rc), config_address(rc), attribute(p)], null)
+
+as_list(x) := x if is_array(x)
+
+as_list(x) := [x] if is_object(x)
+
+normal_statement(st) := {
+	"effect": object.get(st, "Effect", "Allow"),
+	"actions": as_strings(object.get(st, "Action", [])),
+	"not_actions": as_strings(object.get(st, "NotAction", [])),
+	"resources": as_strings(object.get(st, "Resource", [])),
+}
+
+# as_strings: a string or a list of strings; null (unknown until apply)
+# when the value, or an element of it, is not a known string.
+as_strings(x) := [x] if is_string(x)
+
+else := x if {
+	is_array(x)
+	every e in x {
+		is_string(e)
+	}
+}
+
+else := null
+
+# A statement block of aws_iam_policy_document: constant lists are known,
+# references (ARNs of resources being created) are unknown (null).
+config_statement(st) := {
+	"effect": object.get(st, ["effect", "constant_value"], "Allow"),
+	"actions": config_list(st, "actions"),
+	"not_actions": config_list(st, "not_actions"),
+	"resources": config_list(st, "resources"),
+}
+
+config_list(st, k) := [] if not st[k]
+
+else := st[k].constant_value if is_array(st[k].constant_value)
+
+else := null
+
+document_block(rc, p) := b if {
+	some ref in references(rc, p)
+	some [m, addr] in resolve(object.get(rc, "module_address", ""), ref)
+	startswith(addr, "data.aws_iam_policy_document.")
+	b := config_blocks[[strip_keys(m), addr]]
+}
+
+# get(x, k, d): object.get that tolerates non-objects (plans from other
+# tools can put null or a string where a block is expected).
+get(x, k, d) := object.get(x, k, d) if is_object(x)
+
+else := d

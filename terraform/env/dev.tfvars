@@ -32,11 +32,15 @@ cognito_advanced_security_mode = "AUDIT"
 cognito_extra_callback_urls    = ["http://localhost:5000/api/auth/callback"]
 
 # Every feature flag on.
-enable_cloudfront    = true
-enable_vpc_endpoints = true
-enable_xray          = true
-enable_cicd          = true
-github_owner         = "saprism"
-github_repo          = "saprism"
-github_branch        = "develop"
-waf_rate_limit       = 2000
+enable_rds_proxy             = true
+enable_backup_plan           = true
+backup_daily_retention_days  = 1
+backup_weekly_retention_days = 7
+enable_cloudfront            = true
+enable_vpc_endpoints         = true
+enable_xray                  = true
+enable_cicd                  = true
+github_owner                 = "saprism"
+github_repo                  = "saprism"
+github_branch                = "develop"
+waf_rate_limit               = 2000

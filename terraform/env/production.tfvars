@@ -1,9 +1,9 @@
 # production: the document's "Production Readiness" checklist.
 #   [x] enable_deletion_protection = true
 #   [x] multi_az = true
-#   [x] backup retention >= 7 days (14), final snapshot kept
+#   [x] backup retention >= 7 days (14), final snapshot, AWS Backup 35/90 days; DR: docs/restore-runbook.md
 #   [x] alert notifications (alert_email)
-#   [x] NAT gateway per AZ, Container Insights, X-Ray, VPC endpoints, MFA on
+#   [x] NAT gateway and a task per AZ, Container Insights, X-Ray, VPC endpoints, MFA on
 
 project_name = "saprism"
 environment  = "production"
@@ -20,7 +20,7 @@ az_count           = 2
 ecs_task_cpu       = 512
 ecs_task_memory    = 1024
 ecs_desired_count  = 2
-ecs_min_capacity   = 1
+ecs_min_capacity   = 2 # one task per AZ (az_count) for each service
 ecs_max_capacity   = 10
 db_instance_class  = "db.t3.medium"
 
@@ -39,6 +39,11 @@ enable_execute_command         = false
 cognito_mfa_configuration      = "ON"
 cognito_advanced_security_mode = "ENFORCED"
 cognito_password_min_length    = 14
+
+enable_rds_proxy             = true
+enable_backup_plan           = true
+backup_daily_retention_days  = 35
+backup_weekly_retention_days = 90
 
 enable_cloudfront    = true
 enable_vpc_endpoints = true

@@ -25,6 +25,12 @@ log_retention_days         = 30
 cognito_mfa_configuration      = "ON"
 cognito_advanced_security_mode = "AUDIT"
 
+# Backups as in production at shorter retention; no RDS Proxy (one small
+# service pair fits the instance's connection limit).
+enable_backup_plan           = true
+backup_daily_retention_days  = 7
+backup_weekly_retention_days = 28
+
 enable_cloudfront    = false
 enable_vpc_endpoints = true
 enable_xray          = true

@@ -23,24 +23,15 @@ func WriteRoot(t testing.TB, dir string) {
 	t.Helper()
 	real := harness.Config(t)
 	c := *real
-	abs := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(real.Root, p)
-	}
-	c.TerraformDir = abs(real.TerraformDir)
-	c.ExceptionsFile = abs(real.ExceptionsFile)
-	c.PolicyDirs = nil
-	for _, d := range real.PolicyDirs {
-		c.PolicyDirs = append(c.PolicyDirs, abs(d))
-	}
+	c.TerraformDir = real.TerraformPath()
+	c.ExceptionsFile = real.ExceptionsPath()
+	c.PolicyDirs = real.PolicyPaths(nil)
 	c.Environments = map[string]*config.Environment{}
 	for name, e := range real.Environments {
 		ne := *e
 		ne.VarFiles = nil
 		for _, f := range e.VarFiles {
-			ne.VarFiles = append(ne.VarFiles, abs(f))
+			ne.VarFiles = append(ne.VarFiles, real.Abs(f))
 		}
 		c.Environments[name] = &ne
 	}

@@ -88,6 +88,11 @@ func Verify(t *testing.T, c *Clients, s *Stack, ex Expect) {
 	t.Run("alarms", func(t *testing.T) { verifyAlarms(ctx, t, c, s) })
 	t.Run("autoscaling", func(t *testing.T) { verifyAutoscaling(ctx, t, c, s, ex) })
 	t.Run("cognito", func(t *testing.T) { verifyCognito(ctx, t, c, s) })
+	t.Run("rds_proxy", func(t *testing.T) { verifyRDSProxy(ctx, t, c, s, ex) })
+	t.Run("alarms_resilience", func(t *testing.T) { verifyResilienceAlarms(ctx, t, c, s) })
+	if len(s.All("aws_backup_plan")) > 0 {
+		t.Run("backup", func(t *testing.T) { verifyBackup(t, s) })
+	}
 }
 
 func verifyRDS(ctx context.Context, t *testing.T, c *Clients, s *Stack, ex Expect) {
@@ -482,8 +487,11 @@ func verifyAutoscaling(ctx context.Context, t *testing.T, c *Clients, s *Stack, 
 		if lo != stateInt(r, "min_capacity") || hi != stateInt(r, "max_capacity") {
 			t.Errorf("%s: capacity %d..%d, state says %d..%d", id, lo, hi, stateInt(r, "min_capacity"), stateInt(r, "max_capacity"))
 		}
-		if lo != 1 || hi < 1 || hi > 10 {
+		if lo < 1 || hi < lo || hi > 10 {
 			t.Errorf("%s: capacity %d..%d is outside the document's 1..10", id, lo, hi)
+		}
+		if ex.Env == "production" && lo < 2 {
+			t.Errorf("%s: production keeps %d tasks at least, want one per AZ (>= 2)", id, lo)
 		}
 		if ex.Env == "production" && hi != 10 {
 			t.Errorf("%s: production scales to %d tasks, want 10", id, hi)
@@ -500,10 +508,12 @@ func verifyAutoscaling(ctx context.Context, t *testing.T, c *Clients, s *Stack, 
 		if r.Address != "aws_appautoscaling_target.websocket" {
 			continue
 		}
-		// The WebSocket service scales on connections: requests per target.
+		// The WebSocket service scales on open connections per task: the
+		// Average of the tasks' connection gauge (terraform/ecs.tf).
 		for _, sp := range pol.ScalingPolicies {
-			if tt := sp.TargetTrackingScalingPolicyConfiguration; tt != nil && tt.PredefinedMetricSpecification != nil &&
-				tt.PredefinedMetricSpecification.PredefinedMetricType == aastypes.MetricTypeALBRequestCountPerTarget {
+			if tt := sp.TargetTrackingScalingPolicyConfiguration; tt != nil && tt.CustomizedMetricSpecification != nil &&
+				aws.ToString(tt.CustomizedMetricSpecification.MetricName) == "WebSocketActiveConnections" &&
+				tt.CustomizedMetricSpecification.Statistic == aastypes.MetricStatisticAverage {
 				wsScaled = true
 			}
 		}

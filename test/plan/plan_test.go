@@ -57,6 +57,9 @@ func TestPlan(t *testing.T) {
 				t.Run("websocket", func(t *testing.T) { websocket(t, p) })
 				t.Run("ssm", func(t *testing.T) { ssm(t, p) })
 				t.Run("alarms", func(t *testing.T) { alarms(t, p) })
+				t.Run("alarms_follow_target_groups", func(t *testing.T) { targetGroupAlarms(t, p) })
+				t.Run("db_connections", func(t *testing.T) { dbConnections(t, p) })
+				t.Run("backup", func(t *testing.T) { backup(t, p) })
 			})
 			harness.Stage(t, "gate", func(t *testing.T) { verdict(t, p, expect[env]) })
 		})
@@ -167,12 +170,13 @@ func rds(t *testing.T, p *harness.Plan, ex envExpect) {
 }
 
 // autoscaling: the app service scales on CPU and memory, the WebSocket
-// service on ALB requests per target of its own group (connection-driven)
-// and CPU; both within the document's 1..10 tasks.
+// service on open connections per task (the Average of the tasks' connection
+// gauge) and CPU; both within the document's 1..10 tasks, production with at
+// least one task per AZ.
 func autoscaling(t *testing.T, p *harness.Plan, ex envExpect) {
 	want := map[string][]string{
 		"aws_appautoscaling_target.ecs":       {"ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"},
-		"aws_appautoscaling_target.websocket": {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"},
+		"aws_appautoscaling_target.websocket": {"ECSServiceAverageCPUUtilization", "WebSocketActiveConnections/Average"},
 	}
 	targets := p.Resources("aws_appautoscaling_target")
 	if len(targets) != len(want) {
@@ -183,8 +187,14 @@ func autoscaling(t *testing.T, p *harness.Plan, ex envExpect) {
 		// The document: 1..10 tasks. Smaller environments may cap lower.
 		lo, _ := harness.Num(tg, "min_capacity")
 		hi, _ := harness.Num(tg, "max_capacity")
-		if lo != 1 || hi < 1 || hi > 10 {
+		if lo < 1 || hi < lo || hi > 10 {
 			t.Errorf("%s: capacity %v..%v is outside the document's 1..10", r.Address, lo, hi)
+		}
+		if lo != variable(t, p, "ecs_min_capacity") {
+			t.Errorf("%s: min_capacity %v is not ecs_min_capacity %v", r.Address, lo, variable(t, p, "ecs_min_capacity"))
+		}
+		if azs := variable(t, p, "az_count").(float64); ex.production && lo < azs {
+			t.Errorf("%s: production keeps %v tasks at least, want one per AZ (%v)", r.Address, lo, azs)
 		}
 		if hi != variable(t, p, "ecs_max_capacity") {
 			t.Errorf("%s: max_capacity %v is not ecs_max_capacity %v", r.Address, hi, variable(t, p, "ecs_max_capacity"))
@@ -200,8 +210,7 @@ func autoscaling(t *testing.T, p *harness.Plan, ex envExpect) {
 	// after apply for the WebSocket service).
 	kinds := map[string]map[string]bool{}
 	for _, pol := range p.Resources("aws_appautoscaling_policy") {
-		m, _ := harness.Str(pol.AttributeValues, "target_tracking_scaling_policy_configuration", 0,
-			"predefined_metric_specification", 0, "predefined_metric_type")
+		m := policyMetric(pol)
 		for target := range want {
 			if references(p, pol.Address, "resource_id", target) {
 				if kinds[target] == nil {
@@ -218,15 +227,179 @@ func autoscaling(t *testing.T, p *harness.Plan, ex envExpect) {
 			}
 		}
 	}
-	// Connection-driven scaling must watch the group that serves /ws/*.
+	// The connection gauge must be the metric the stack's own log filter
+	// produces, not one nothing publishes.
 	for _, pol := range p.Resources("aws_appautoscaling_policy") {
-		if m, _ := harness.Str(pol.AttributeValues, "target_tracking_scaling_policy_configuration", 0,
-			"predefined_metric_specification", 0, "predefined_metric_type"); m != "ALBRequestCountPerTarget" {
+		if policyMetric(pol) != "WebSocketActiveConnections/Average" {
 			continue
 		}
-		if !references(p, pol.Address,
-			"target_tracking_scaling_policy_configuration.predefined_metric_specification.resource_label", "aws_lb_target_group.websocket") {
-			t.Errorf("%s: ALBRequestCountPerTarget does not watch aws_lb_target_group.websocket", pol.Address)
+		for _, attr := range []string{"metric_name", "namespace"} {
+			if !references(p, pol.Address, "target_tracking_scaling_policy_configuration.customized_metric_specification."+attr,
+				"aws_cloudwatch_log_metric_filter.websocket_connections") {
+				t.Errorf("%s: customized metric %s is not the websocket_connections metric filter's", pol.Address, attr)
+			}
+		}
+	}
+}
+
+// policyMetric names a target tracking policy's metric: the predefined type,
+// or NAME/STATISTIC of a customized metric.
+func policyMetric(pol *tfjson.StateResource) string {
+	cfg := []any{"target_tracking_scaling_policy_configuration", 0}
+	if m, ok := harness.Str(pol.AttributeValues, append(cfg, "predefined_metric_specification", 0, "predefined_metric_type")...); ok {
+		return m
+	}
+	name, _ := harness.Str(pol.AttributeValues, append(cfg, "customized_metric_specification", 0, "metric_name")...)
+	stat, _ := harness.Str(pol.AttributeValues, append(cfg, "customized_metric_specification", 0, "statistic")...)
+	return name + "/" + stat
+}
+
+// targetGroupAlarms: every target group the listeners may forward to (both
+// blue/green colours, the WebSocket group) has an unhealthy-hosts alarm, the
+// WebSocket service has CPU and memory alarms, and CodeDeploy rolls back on
+// the alarms of both colours.
+func targetGroupAlarms(t *testing.T, p *harness.Plan) {
+	// The alarm is for_each over local.watched_target_groups, keyed by group.
+	byKey := map[string]string{"aws_lb_target_group.app": "app", "aws_lb_target_group.app_green[0]": "app_green", "aws_lb_target_group.websocket": "websocket"}
+	for _, tg := range p.Resources("aws_lb_target_group") {
+		k, ok := byKey[tg.Address]
+		addr := fmt.Sprintf(`aws_cloudwatch_metric_alarm.alb_unhealthy_hosts["%s"]`, k)
+		if !ok || p.Change(addr) == nil {
+			t.Errorf("%s has no UnHealthyHostCount alarm", tg.Address)
+			continue
+		}
+		for _, a := range p.Resources("aws_cloudwatch_metric_alarm") {
+			if a.Address == addr {
+				if m, _ := harness.Str(a.AttributeValues, "metric_name"); m != "UnHealthyHostCount" {
+					t.Errorf("%s watches %q, want UnHealthyHostCount", addr, m)
+				}
+			}
+		}
+	}
+	wsName := ""
+	for _, svc := range p.Resources("aws_ecs_service") {
+		if svc.Address == "aws_ecs_service.websocket" {
+			wsName, _ = harness.Str(svc.AttributeValues, "name")
+		}
+	}
+	for _, metric := range []string{"CPUUtilization", "MemoryUtilization"} {
+		found := false
+		for _, a := range p.Resources("aws_cloudwatch_metric_alarm") {
+			m, _ := harness.Str(a.AttributeValues, "metric_name")
+			svc, _ := harness.Str(a.AttributeValues, "dimensions", "ServiceName")
+			found = found || (m == metric && wsName != "" && svc == wsName)
+		}
+		if !found {
+			t.Errorf("no %s alarm on the WebSocket service %q", metric, wsName)
+		}
+	}
+	for _, dg := range p.Resources("aws_codedeploy_deployment_group") {
+		for _, k := range []string{"app", "app_green"} {
+			if !references(p, dg.Address, "alarm_configuration.alarms", fmt.Sprintf(`aws_cloudwatch_metric_alarm.alb_unhealthy_hosts["%s"]`, k)) {
+				t.Errorf("%s does not roll back on the %s colour's unhealthy-hosts alarm", dg.Address, k)
+			}
+		}
+	}
+}
+
+// dbConnections: the database uses the stack's parameter group (TLS forced);
+// with enable_rds_proxy an RDS Proxy requiring TLS sits in the database
+// subnets, authenticates with the RDS-managed secret, targets the instance,
+// has its own security group and connection alarms.
+func dbConnections(t *testing.T, p *harness.Plan) {
+	pg := p.One(t, "aws_db_parameter_group")
+	if !references(p, "aws_db_instance.main", "parameter_group_name", "aws_db_parameter_group.main") {
+		t.Errorf("aws_db_instance.main does not use aws_db_parameter_group.main")
+	}
+	forced := false
+	for _, prm := range harness.List(pg.AttributeValues, "parameter") {
+		n, _ := harness.Str(prm, "name")
+		v, _ := harness.Str(prm, "value")
+		forced = forced || (n == "rds.force_ssl" && v == "1")
+	}
+	if !forced {
+		t.Errorf("%s does not set rds.force_ssl = 1", pg.Address)
+	}
+	want, _ := variable(t, p, "enable_rds_proxy").(bool)
+	if !want && (p.Env == "production" || p.Env == "dev") {
+		t.Errorf("%s: enable_rds_proxy is off; production and dev pool connections through the proxy", p.Env)
+	}
+	proxies := p.Resources("aws_db_proxy")
+	if !want {
+		if len(proxies) != 0 {
+			t.Errorf("enable_rds_proxy is false but the plan has %v", addrs(proxies))
+		}
+		return
+	}
+	px := p.One(t, "aws_db_proxy")
+	if tls, _ := harness.Bool(px.AttributeValues, "require_tls"); !tls {
+		t.Errorf("%s does not require TLS", px.Address)
+	}
+	if ef, _ := harness.Str(px.AttributeValues, "engine_family"); ef != "POSTGRESQL" {
+		t.Errorf("%s engine family %q", px.Address, ef)
+	}
+	checks := []struct{ attr, prefix string }{
+		{"vpc_subnet_ids", "aws_subnet.database"},
+		{"vpc_security_group_ids", "aws_security_group.db_proxy"},
+		{"auth.secret_arn", "local.db_secret_arn"},
+		{"role_arn", "aws_iam_role.db_proxy"},
+	}
+	for _, c := range checks {
+		if !references(p, "aws_db_proxy.main", c.attr, c.prefix) {
+			t.Errorf("%s %s does not reference %s", px.Address, c.attr, c.prefix)
+		}
+	}
+	if !references(p, "aws_db_proxy_target.main", "db_instance_identifier", "aws_db_instance.main") {
+		t.Errorf("aws_db_proxy_target.main does not target aws_db_instance.main")
+	}
+	for _, r := range []string{
+		"aws_vpc_security_group_ingress_rule.db_proxy_from_app[0]", "aws_vpc_security_group_egress_rule.db_proxy_to_db[0]",
+		"aws_vpc_security_group_ingress_rule.db_from_proxy[0]", "aws_vpc_security_group_egress_rule.app_to_db_proxy[0]",
+		"aws_cloudwatch_metric_alarm.db_proxy_client_connections_high[0]", "aws_cloudwatch_metric_alarm.db_proxy_database_connections_high[0]",
+	} {
+		if p.Change(r) == nil {
+			t.Errorf("enable_rds_proxy: no %s", r)
+		}
+	}
+	if !references(p, "aws_cloudwatch_metric_alarm.db_proxy_client_connections_high", "dimensions", "aws_db_proxy.main") {
+		t.Errorf("the proxy connection alarm does not watch aws_db_proxy.main")
+	}
+}
+
+// backup: with enable_backup_plan, a KMS-encrypted vault, a plan with daily
+// and weekly rules kept for the environment's retention, and a selection of
+// the database and the app bucket.
+func backup(t *testing.T, p *harness.Plan) {
+	want, _ := variable(t, p, "enable_backup_plan").(bool)
+	if !want && (p.Env == "production" || p.Env == "dev") {
+		t.Errorf("%s: enable_backup_plan is off; the checklist's backups and DR need it (dev: every flag on)", p.Env)
+	}
+	if !want {
+		if rs := p.Resources("aws_backup_plan"); len(rs) != 0 {
+			t.Errorf("enable_backup_plan is false but the plan has %v", addrs(rs))
+		}
+		return
+	}
+	if !references(p, "aws_backup_vault.main", "kms_key_arn", "aws_kms_key.") {
+		t.Errorf("aws_backup_vault.main is not encrypted with the stack's KMS key")
+	}
+	plan := p.One(t, "aws_backup_plan")
+	retention := map[string]float64{}
+	for _, r := range harness.List(plan.AttributeValues, "rule") {
+		n, _ := harness.Str(r, "rule_name")
+		d, _ := harness.Num(r, "lifecycle", 0, "delete_after")
+		retention[n] = d
+	}
+	if retention["daily"] != variable(t, p, "backup_daily_retention_days") || retention["weekly"] != variable(t, p, "backup_weekly_retention_days") {
+		t.Errorf("%s retention %v, want daily=%v weekly=%v (per environment)", plan.Address, retention,
+			variable(t, p, "backup_daily_retention_days"), variable(t, p, "backup_weekly_retention_days"))
+	}
+	if p.Env == "production" && (retention["daily"] < 7 || retention["weekly"] < 30) {
+		t.Errorf("production backup retention %v is short", retention)
+	}
+	for _, target := range []string{"aws_db_instance.main", "aws_s3_bucket.app"} {
+		if !references(p, "aws_backup_selection.main", "resources", target) {
+			t.Errorf("aws_backup_selection.main does not select %s", target)
 		}
 	}
 }

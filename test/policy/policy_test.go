@@ -120,6 +120,15 @@ var variants = []variant{
 				a["referenced_security_group_id"] = nil
 			})
 		}},
+	{name: "db_proxy_open_to_internet", kind: "mutation", want: []string{"NET-001"},
+		mutate: func(t *testing.T, d *harness.Doc) {
+			d.EditAddress(t, "aws_vpc_security_group_ingress_rule.db_proxy_from_app[0]", func(a map[string]any) {
+				a["cidr_ipv4"] = "0.0.0.0/0"
+				a["referenced_security_group_id"] = nil
+			})
+		}},
+	{name: "backup_vault_deleted", kind: "mutation", want: []string{"STATE-001"},
+		mutate: func(t *testing.T, d *harness.Doc) { d.Delete(t, "aws_backup_vault") }},
 	{name: "s3_public_access_block_removed", kind: "mutation", want: []string{"S3-001"},
 		mutate: func(t *testing.T, d *harness.Doc) { d.Remove(t, "aws_s3_bucket_public_access_block") }},
 	{name: "s3_encryption_removed", kind: "mutation", want: []string{"S3-002"},

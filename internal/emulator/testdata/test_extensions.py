@@ -50,6 +50,208 @@ class AppAutoscalingTags(unittest.TestCase):
         self.assertEqual(ctx.exception.response["Error"]["Code"], "ResourceNotFoundException")
 
 
+class AppAutoscalingDeletes(unittest.TestCase):
+    """A missing policy/target/scheduled action answers ObjectNotFoundException (what the provider
+    treats as already deleted), and concurrent deletes of one policy let exactly one succeed."""
+
+    NS, DIM = "dynamodb", "dynamodb:table:ReadCapacityUnits"
+
+    def _target(self, aas, rid):
+        aas.register_scalable_target(ServiceNamespace=self.NS, ResourceId=rid, ScalableDimension=self.DIM,
+                                     MinCapacity=1, MaxCapacity=5)
+
+    def _policy(self, aas, rid, name):
+        aas.put_scaling_policy(
+            PolicyName=name, ServiceNamespace=self.NS, ResourceId=rid, ScalableDimension=self.DIM,
+            PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": 70.0,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "DynamoDBReadCapacityUtilization"}})
+
+    def _delete(self, aas, rid, name):
+        return aas.delete_scaling_policy(PolicyName=name, ServiceNamespace=self.NS, ResourceId=rid,
+                                         ScalableDimension=self.DIM)
+
+    def _code(self, fn):
+        with self.assertRaises(ClientError) as ctx:
+            fn()
+        return ctx.exception.response["Error"]["Code"]
+
+    def test_repeated_delete(self):
+        aas = client("application-autoscaling")
+        self._target(aas, "table/del1")
+        self._policy(aas, "table/del1", "p1")
+        self._delete(aas, "table/del1", "p1")
+        for _ in range(3):  # a retried delete whose first attempt went through
+            self.assertEqual(self._code(lambda: self._delete(aas, "table/del1", "p1")), "ObjectNotFoundException")
+        pols = aas.describe_scaling_policies(ServiceNamespace=self.NS, ResourceId="table/del1")["ScalingPolicies"]
+        self.assertEqual(pols, [])
+
+    def test_concurrent_delete(self):
+        import threading
+
+        aas = client("application-autoscaling")
+        self._target(aas, "table/del2")
+        for round_ in range(5):
+            self._policy(aas, "table/del2", "ws-cpu")
+            self._policy(aas, "table/del2", "ws-other")
+            results, lock = [], threading.Lock()
+
+            def worker(name):
+                c = client("application-autoscaling")
+                try:
+                    self._delete(c, "table/del2", name)
+                    out = "ok"
+                except ClientError as exc:
+                    out = exc.response["Error"]["Code"]
+                with lock:
+                    results.append((name, out))
+
+            threads = [threading.Thread(target=worker, args=("ws-cpu",)) for _ in range(8)]
+            threads.append(threading.Thread(target=worker, args=("ws-other",)))
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            cpu = sorted(r for n, r in results if n == "ws-cpu")
+            self.assertEqual(cpu, ["ObjectNotFoundException"] * 7 + ["ok"], "round %d: %s" % (round_, results))
+            self.assertIn(("ws-other", "ok"), results)
+
+    def test_deregister_and_scheduled_action_missing(self):
+        aas = client("application-autoscaling")
+        self._target(aas, "table/del3")
+        aas.deregister_scalable_target(ServiceNamespace=self.NS, ResourceId="table/del3", ScalableDimension=self.DIM)
+        self.assertEqual(self._code(lambda: aas.deregister_scalable_target(
+            ServiceNamespace=self.NS, ResourceId="table/del3", ScalableDimension=self.DIM)), "ObjectNotFoundException")
+        self.assertEqual(self._code(lambda: aas.delete_scheduled_action(
+            ServiceNamespace=self.NS, ScheduledActionName="nope", ResourceId="table/del3",
+            ScalableDimension=self.DIM)), "ObjectNotFoundException")
+
+
+class RDSModifyDBProxy(unittest.TestCase):
+    def test_modify_auth_and_settings(self):
+        ec2, rds = client("ec2"), client("rds")
+        vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+        sub = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+        rds.create_db_proxy(DBProxyName="px", EngineFamily="POSTGRESQL", RoleArn="arn:aws:iam::123456789012:role/r",
+                            VpcSubnetIds=[sub], RequireTLS=False,
+                            Auth=[{"AuthScheme": "SECRETS", "SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:old", "IAMAuth": "DISABLED"}])
+        rds.modify_db_proxy(DBProxyName="px", RequireTLS=True, IdleClientTimeout=900,
+                            Auth=[{"AuthScheme": "SECRETS", "SecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:new", "IAMAuth": "DISABLED"}])
+        px = rds.describe_db_proxies(DBProxyName="px")["DBProxies"][0]
+        self.assertTrue(px["RequireTLS"])
+        self.assertEqual(px["IdleClientTimeout"], 900)
+        self.assertEqual([a["SecretArn"] for a in px["Auth"]], ["arn:aws:secretsmanager:us-east-1:123456789012:secret:new"])
+        with self.assertRaises(ClientError) as ctx:
+            rds.modify_db_proxy(DBProxyName="nope", RequireTLS=True)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "DBProxyNotFoundFault")
+        rds.delete_db_proxy(DBProxyName="px")
+
+
+class MissingDeletes(unittest.TestCase):
+    """Every delete the stack's resource types use, on an object that does not exist, answers what
+    AWS answers (the provider then treats the resource as already gone) and never a 501 crash.
+    "OK" is accepted where AWS itself succeeds, and for logs DeleteMetricFilter and backup
+    DeleteBackupVault, where moto succeeds and AWS says ResourceNotFoundException: both end the
+    provider's delete the same way."""
+
+    PROBES = [
+    ("ec2","delete_vpc",dict(VpcId="vpc-0123456789abcdef0"),{"InvalidVpcID.NotFound"}),
+    ("ec2","delete_subnet",dict(SubnetId="subnet-0123456789abcdef0"),{"InvalidSubnetID.NotFound"}),
+    ("ec2","delete_security_group",dict(GroupId="sg-0123456789abcdef0"),{"InvalidGroup.NotFound"}),
+    ("ec2","delete_nat_gateway",dict(NatGatewayId="nat-0123456789abcdef0"),{"NatGatewayNotFound"}),
+    ("ec2","release_address",dict(AllocationId="eipalloc-0123456789abcdef0"),{"InvalidAllocationID.NotFound"}),
+    ("ec2","delete_route_table",dict(RouteTableId="rtb-0123456789abcdef0"),{"InvalidRouteTableID.NotFound"}),
+    ("ec2","delete_internet_gateway",dict(InternetGatewayId="igw-0123456789abcdef0"),{"InvalidInternetGatewayID.NotFound"}),
+    ("ec2","revoke_security_group_ingress",dict(GroupId="sg-0123456789abcdef0",SecurityGroupRuleIds=["sgr-0123456789abcdef0"]),{"InvalidGroup.NotFound","InvalidSecurityGroupRuleId.NotFound"}),
+    ("rds","delete_db_instance",dict(DBInstanceIdentifier="nope",SkipFinalSnapshot=True),{"DBInstanceNotFound"}),
+    ("rds","delete_db_proxy",dict(DBProxyName="nope"),{"DBProxyNotFoundFault"}),
+    ("rds","delete_db_parameter_group",dict(DBParameterGroupName="nope"),{"DBParameterGroupNotFound"}),
+    ("rds","delete_db_subnet_group",dict(DBSubnetGroupName="nope"),{"DBSubnetGroupNotFoundFault"}),
+    ("rds","deregister_db_proxy_targets",dict(DBProxyName="nope",DBInstanceIdentifiers=["x"]),{"DBProxyNotFoundFault","DBProxyTargetNotFoundFault"}),
+    ("ecs","delete_service",dict(cluster="nope",service="nope"),{"ClusterNotFoundException","ServiceNotFoundException"}),
+    ("ecs","delete_cluster",dict(cluster="nope"),{"ClusterNotFoundException"}),
+    ("elbv2","delete_target_group",dict(TargetGroupArn="arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/nope/1234567890abcdef"),{"OK","TargetGroupNotFound"}),
+    ("elbv2","delete_listener",dict(ListenerArn="arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/nope/1234567890abcdef/1234567890abcdef"),{"ListenerNotFound"}),
+    ("elbv2","delete_load_balancer",dict(LoadBalancerArn="arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/nope/1234567890abcdef"),{"OK","LoadBalancerNotFound"}),
+    ("logs","delete_log_group",dict(logGroupName="nope"),{"ResourceNotFoundException"}),
+    ("logs","delete_metric_filter",dict(logGroupName="nope",filterName="nope"),{"ResourceNotFoundException","OK"}),
+    ("iam","delete_role",dict(RoleName="nope"),{"NoSuchEntity"}),
+    ("kms","schedule_key_deletion",dict(KeyId="12345678-1234-1234-1234-123456789012"),{"NotFoundException"}),
+    ("ssm","delete_parameter",dict(Name="/nope"),{"ParameterNotFound"}),
+    ("s3","delete_bucket",dict(Bucket="tfgate-nope-bucket"),{"NoSuchBucket"}),
+    ("cognito-idp","delete_user_pool",dict(UserPoolId="us-east-1_nope"),{"ResourceNotFoundException"}),
+    ("ecr","delete_repository",dict(repositoryName="nope"),{"RepositoryNotFoundException"}),
+    ("acm","delete_certificate",dict(CertificateArn="arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"),{"ResourceNotFoundException"}),
+    ("backup","delete_backup_vault",dict(BackupVaultName="nope"),{"ResourceNotFoundException","OK"}),
+    ("backup","delete_backup_plan",dict(BackupPlanId="nope"),{"ResourceNotFoundException"}),
+    ("sns","delete_topic",dict(TopicArn="arn:aws:sns:us-east-1:123456789012:nope"),{"OK","NotFound"}),
+    ("cloudwatch","delete_alarms",dict(AlarmNames=["nope"]),{"OK","ResourceNotFound"}),
+    ("wafv2","delete_web_acl",dict(Name="nope",Scope="REGIONAL",Id="12345678-1234-1234-1234-123456789012",LockToken="12345678-1234-1234-1234-123456789012"),{"WAFNonexistentItemException"}),
+    ("codebuild","delete_project",dict(name="nope"),{"OK"}),
+    ("codepipeline","delete_pipeline",dict(name="nope"),{"OK","PipelineNotFoundException"}),
+    ("cloudfront","delete_distribution",dict(Id="E123",IfMatch="x"),{"NoSuchDistribution"}),
+    ("secretsmanager","delete_secret",dict(SecretId="nope"),{"ResourceNotFoundException"}),
+    ("cognito-identity","delete_identity_pool",dict(IdentityPoolId="us-east-1:12345678-1234-1234-1234-123456789012"),{"ResourceNotFoundException"}),
+    ("application-autoscaling", "delete_scaling_policy", dict(PolicyName="nope", ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount"), {"ObjectNotFoundException"}),
+    ("application-autoscaling", "deregister_scalable_target", dict(ServiceNamespace="ecs", ResourceId="service/c/s", ScalableDimension="ecs:service:DesiredCount"), {"ObjectNotFoundException"}),
+    ("backup", "delete_backup_selection", dict(BackupPlanId="nope", SelectionId="nope"), {"ResourceNotFoundException"}),
+    ("xray", "delete_sampling_rule", dict(RuleName="nope"), {"InvalidRequestException"}),
+    ("logs", "delete_query_definition", dict(queryDefinitionId="nope"), {"ResourceNotFoundException"}),
+    ("codestar-connections", "delete_connection", dict(ConnectionArn="arn:aws:codestar-connections:us-east-1:123456789012:connection/12345678-1234-1234-1234-123456789012"), {"ResourceNotFoundException"}),
+    ("codedeploy", "delete_deployment_group", dict(applicationName="nope", deploymentGroupName="nope"), {"ApplicationDoesNotExistException", "DeploymentGroupDoesNotExistException", "OK"}),
+    ("codedeploy", "delete_application", dict(applicationName="nope"), {"ApplicationDoesNotExistException", "OK"}),
+    ]
+
+    def test_missing_object_deletes(self):
+        wrong = []
+        for svc, op, kwargs, want in self.PROBES:
+            try:
+                getattr(client(svc), op)(**kwargs)
+                code = "OK"
+            except ClientError as exc:
+                code = exc.response["Error"]["Code"]
+            if code not in want:
+                wrong.append("%s %s: %s, want one of %s" % (svc, op, code, sorted(want)))
+        self.assertEqual(wrong, [])
+
+
+class BackupSelections(unittest.TestCase):
+    def test_selection_lifecycle(self):
+        bk = client("backup")
+        bk.create_backup_vault(BackupVaultName="v1", BackupVaultTags={"Project": "p"})
+        vault_arn = bk.describe_backup_vault(BackupVaultName="v1")["BackupVaultArn"]
+        self.assertEqual(bk.list_tags(ResourceArn=vault_arn)["Tags"], {"Project": "p"})
+        plan = bk.create_backup_plan(BackupPlan={"BackupPlanName": "pl1", "Rules": [
+            {"RuleName": "daily", "TargetBackupVaultName": "v1", "ScheduleExpression": "cron(0 5 * * ? *)",
+             "Lifecycle": {"DeleteAfterDays": 7}}]}, BackupPlanTags={"Project": "p"})
+        pid = plan["BackupPlanId"]
+        self.assertEqual(bk.list_tags(ResourceArn=plan["BackupPlanArn"])["Tags"], {"Project": "p"})
+        role = "arn:aws:iam::123456789012:role/backup"
+        res = ["arn:aws:rds:us-east-1:123456789012:db:x", "arn:aws:s3:::b"]
+        sid = bk.create_backup_selection(BackupPlanId=pid, BackupSelection={
+            "SelectionName": "s1", "IamRoleArn": role, "Resources": res})["SelectionId"]
+        got = bk.get_backup_selection(BackupPlanId=pid, SelectionId=sid)
+        self.assertEqual(got["BackupSelection"]["Resources"], res)
+        self.assertEqual(got["BackupSelection"]["IamRoleArn"], role)
+        self.assertEqual([s["SelectionId"] for s in bk.list_backup_selections(BackupPlanId=pid)["BackupSelectionsList"]], [sid])
+        with self.assertRaises(ClientError) as ctx:  # AWS refuses to delete a plan with selections
+            bk.delete_backup_plan(BackupPlanId=pid)
+        self.assertEqual(ctx.exception.response["Error"]["Code"], "InvalidRequestException")
+        bk.delete_backup_selection(BackupPlanId=pid, SelectionId=sid)
+        for call in (lambda: bk.get_backup_selection(BackupPlanId=pid, SelectionId=sid),
+                     lambda: bk.delete_backup_selection(BackupPlanId=pid, SelectionId=sid)):
+            with self.assertRaises(ClientError) as ctx:
+                call()
+            self.assertEqual(ctx.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        self.assertEqual(bk.list_recovery_points_by_backup_vault(BackupVaultName="v1")["RecoveryPoints"], [])
+        bk.delete_backup_plan(BackupPlanId=pid)
+        bk.delete_backup_vault(BackupVaultName="v1")
+        left = [r for r in json.loads(urllib.request.urlopen(ENDPOINT + "/tfgate/resources").read())["resources"]
+                if r["service"] == "backup"]
+        self.assertEqual(left, [])
+
+
 class CognitoIdentityPoolRoles(unittest.TestCase):
     def test_set_get_roles(self):
         ci = client("cognito-identity")
@@ -336,6 +538,18 @@ class Inventory(unittest.TestCase):
 
 
 class Middleware(unittest.TestCase):
+    def test_unrouted_operation_of_known_service_is_not_implemented(self):
+        with self.assertRaises(ClientError) as ctx:
+            client("backup").describe_restore_job(RestoreJobId="1")
+        err = ctx.exception.response
+        self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 501)
+        self.assertEqual(err["Error"]["Code"], "NotImplemented")
+        self.assertIn("GET /restore-jobs/1", err["Error"]["Message"])
+        # a real "not found" of a routed operation stays a 404
+        with self.assertRaises(ClientError) as ctx:
+            client("s3").head_bucket(Bucket="tfgate-no-such-bucket")
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
     def test_chunked_request_body_reaches_moto(self):
         import http.client
         from urllib.parse import urlparse

@@ -3,7 +3,6 @@ package harness
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -29,14 +28,7 @@ var (
 func Engine(t testing.TB, cfg *config.Config) *policy.Engine {
 	t.Helper()
 	engineOnce.Do(func() {
-		var dirs []string
-		for _, d := range cfg.PolicyDirs {
-			if !filepath.IsAbs(d) {
-				d = filepath.Join(cfg.Root, d)
-			}
-			dirs = append(dirs, d)
-		}
-		engine, engineErr = policy.New(context.Background(), policy.Options{ExtraDirs: dirs, Overrides: cfg.Enforcement})
+		engine, engineErr = policy.New(context.Background(), policy.Options{ExtraDirs: cfg.PolicyPaths(nil), Overrides: cfg.Enforcement})
 	})
 	if engineErr != nil {
 		t.Fatalf("policy engine: %v", engineErr)

@@ -267,3 +267,26 @@ func (d *Doc) Known(typ, key string) {
 		}
 	}
 }
+
+// Add appends a managed resource being created (resource_changes and the
+// root module of planned_values), for the rules about resource types the
+// stack does not use: a registry-style addition to the real plan.
+func (d *Doc) Add(t testing.TB, typ, name string, after map[string]any) {
+	t.Helper()
+	addr := typ + "." + name
+	for _, rc := range d.Changes(typ) {
+		if rc["address"] == addr {
+			t.Fatalf("mutate: %s already in the plan", addr)
+		}
+	}
+	d.M["resource_changes"] = append(List(d.M, "resource_changes"), map[string]any{
+		"address": addr, "mode": "managed", "type": typ, "name": name,
+		"provider_name": "registry.terraform.io/hashicorp/aws",
+		"change":        map[string]any{"actions": []any{"create"}, "before": nil, "after": after, "after_unknown": map[string]any{}},
+	})
+	if root, ok := mustMap(Get(d.M, "planned_values", "root_module")); ok {
+		root["resources"] = append(List(root, "resources"), map[string]any{
+			"address": addr, "mode": "managed", "type": typ, "name": name, "values": after,
+		})
+	}
+}

@@ -34,20 +34,13 @@ func IsolatedConfig(t testing.TB) *config.Config {
 	real := Config(t)
 	c := *real
 	c.Root = t.TempDir()
-	tf := real.TerraformDir
-	if !filepath.IsAbs(tf) {
-		tf = filepath.Join(real.Root, tf)
-	}
-	c.TerraformDir = tf
+	c.TerraformDir = real.TerraformPath()
 	c.Environments = map[string]*config.Environment{}
 	for name, e := range real.Environments {
 		ne := *e
 		ne.VarFiles = nil
 		for _, f := range e.VarFiles {
-			if !filepath.IsAbs(f) {
-				f = filepath.Join(real.Root, f)
-			}
-			ne.VarFiles = append(ne.VarFiles, f)
+			ne.VarFiles = append(ne.VarFiles, real.Abs(f))
 		}
 		c.Environments[name] = &ne
 	}

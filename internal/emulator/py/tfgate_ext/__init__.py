@@ -9,10 +9,13 @@ from . import core
 
 MODULES = [
     "appautoscaling_tags",
+    "appautoscaling_deletes",
+    "backup_selections",
     "cognito_identity_roles",
     "logs_query_definitions",
     "xray_sampling",
     "rds_attributes",
+    "rds_proxy",
     "ecs_service_attributes",
     "cloudfront_oac",
     "codestar_connections",

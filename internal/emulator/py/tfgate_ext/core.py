@@ -227,6 +227,10 @@ class Middleware:
                 if out is not None:
                     return out
             status, headers, body = self._moto(req)
+            if status == 404 and req.service and not req.path.startswith("/moto-api") and _is_html(headers, body):
+                # moto has the service but no route for this operation (backup StartRestoreJob,
+                # ...): werkzeug's HTML 404 would surface as a deserialization error.
+                return self._not_implemented(req, "")
             if req.path.startswith("/moto-api/reset") and req.method == "POST":
                 with LOCK:
                     # moto dropped every backend; they are rebuilt (and snapshotted) on next use.
@@ -284,6 +288,13 @@ class Middleware:
                 it.close()
         headers = [(k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"]
         return captured.get("status", 500), headers, body
+
+
+def _is_html(headers, body):
+    """werkzeug's own error page (moto's S3 also says text/html on a bodiless HEAD 404, which is
+    a real "no such bucket" and must stay one)."""
+    return (any(k.lower() == "content-type" and v.startswith("text/html") for k, v in headers)
+            and body.lstrip()[:15].lower() == b"<!doctype html>")
 
 
 class _UnknownService(Exception):
@@ -383,7 +394,7 @@ def _gone(model):
     """True for objects AWS itself keeps after a delete, or that AWS owns: they are not leftovers.
     ECS keeps INACTIVE clusters/services/task definitions, EC2 shows deleted NAT gateways and VPC
     endpoints for a while, KMS keeps keys pending deletion,
-    Secrets Manager keeps secrets in their recovery window; AWS-managed KMS keys (aws/rds, ...)
+    Secrets Manager keeps secrets in their recovery window, AWS Backup deleted plans; AWS-managed KMS keys (aws/rds, ...)
     are created on first use, like the real ones."""
     try:
         if getattr(model, "status", None) == "INACTIVE":
@@ -395,6 +406,9 @@ def _gone(model):
         if getattr(model, "key_manager", None) == "AWS":
             return True
         if type(model).__name__ == "FakeSecret" and getattr(model, "deleted_date", None):
+            return True
+        # AWS Backup keeps deleted plans (ListBackupPlans IncludeDeleted) with a DeletionDate.
+        if type(model).__name__ == "Plan" and getattr(model, "deletion_date", None):
             return True
     except Exception:
         return False

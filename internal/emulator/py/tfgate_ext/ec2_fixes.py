@@ -3,7 +3,8 @@
 * DescribeSecurityGroupRules reported no Description for a rule that references another security
   group (moto reads it only from CIDR rules), so every aws_vpc_security_group_*_rule with
   referenced_security_group_id and a description drifted.
-* DeleteNatGateway left the gateway's network interface behind (AWS releases it).
+* DeleteNatGateway left the gateway's network interface behind (AWS releases it), and crashed
+  (KeyError, a 501 here) for a gateway that does not exist, where AWS answers NatGatewayNotFound.
 * DeleteVpc left the VPC's default network ACL behind (AWS deletes it with the VPC).
 """
 
@@ -25,6 +26,10 @@ _orig_delete_nat = EC2Backend.delete_nat_gateway
 
 
 def _delete_nat_gateway(self, nat_gateway_id):
+    if nat_gateway_id not in self.nat_gateways:
+        from moto.ec2.exceptions import EC2ClientError
+
+        raise EC2ClientError("NatGatewayNotFound", "NAT gateway %s was not found" % nat_gateway_id)
     nat = _orig_delete_nat(self, nat_gateway_id)
     eni = getattr(nat, "_eni", None)
     if eni is not None and eni.id in self.enis:

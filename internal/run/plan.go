@@ -1,0 +1,207 @@
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/saprism/tfgate/internal/gate"
+	"github.com/saprism/tfgate/internal/plan"
+	"github.com/saprism/tfgate/internal/result"
+	tfg "github.com/saprism/tfgate/internal/terraform"
+)
+
+// decode is the one place a run decodes plan JSON (a variable so a test can
+// count the decodes of a whole `up`).
+var decode = plan.Parse
+
+// PlanOptions are the inputs of plan + gate beyond the environment.
+type PlanOptions struct {
+	VarFiles     []string // extra tfvars, after the environment's own
+	Vars         []string // K=V, after the var files
+	PolicyDirs   []string // extra policy dirs (--policy)
+	AllowDestroy []string
+	Strict       bool
+	ToolVersion  string
+	// TrustedRef (--trusted-ref): judge by the policies, enforcement and
+	// exceptions of this git commit (a pull request's base); the working
+	// tree's changes to them are reported as pending review.
+	TrustedRef string
+}
+
+// Gated is the outcome of plan → gate: the verdict, the plan it judged
+// (decoded once, with its redactor) and where the plan JSON is.
+type Gated struct {
+	Result *result.Result
+	Plan   *plan.Plan
+	// PlanName is the plan JSON relative to the repository root (reports'
+	// fallback location); SavedPlan the binary plan `apply` may run.
+	PlanName  string
+	SavedPlan string
+	// SourceFile is the mapped configuration's root file (reports'
+	// preferred fallback location), "" when none was mapped.
+	SourceFile string
+}
+
+// removeSavedPlan deletes the previous saved plan, its JSON and its decision
+// record before a new plan: if planning fails, no older plan can be applied
+// by mistake.
+func (e *Env) removeSavedPlan() {
+	for _, p := range []string{e.layout.PlanPath(), e.layout.PlanJSONPath(), gate.RecordPath(e.layout.PlanPath())} {
+		os.Remove(p)
+	}
+	e.planned = nil
+}
+
+// Plan runs init (if needed) → plan -out → show -json → gate → decision
+// record. A fail verdict is a result, not an error: the caller reports it.
+func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
+	varFiles, err := e.cfg.VarFiles(e.layout.Env, o.VarFiles)
+	if err != nil {
+		return nil, err
+	}
+	e.removeSavedPlan()
+	cfg, pending, done, err := trustedPolicy(ctx, e.cfg, o, e.o.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	if err := e.Init(ctx, false); err != nil {
+		return nil, err
+	}
+	e.progressf("terraform plan (%s)...", e)
+	prog := e.progress(0, nil)
+	err = e.terraformRun(ctx, "plan", func(ctx context.Context) error {
+		_, err := e.runner.Plan(ctx, tfg.PlanOptions{Out: e.layout.PlanPath(), VarFiles: varFiles, Vars: o.Vars}, prog)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	js, err := e.runner.ShowPlan(ctx, e.layout.PlanPath())
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(e.layout.PlanJSONPath(), js, 0o600); err != nil {
+		return nil, err
+	}
+	e.progressf("saved plan: %s", e.layout.Rel(e.layout.PlanPath()))
+	name := e.layout.Rel(e.layout.PlanJSONPath())
+	unrecorded := func(err error) error {
+		return fmt.Errorf("gate: %w (the plan is saved at %s but has no decision record, so it cannot be applied)", err, e.layout.Rel(e.layout.PlanPath()))
+	}
+	p, err := decode(js, name)
+	if err != nil {
+		return nil, unrecorded(err)
+	}
+	out, err := gate.Evaluate(ctx, gate.Options{
+		Config:        cfg,
+		PolicyChanges: pending,
+		Env:           e.layout.Env,
+		Plan:          p,
+		SavedPlan:     e.layout.PlanPath(),
+		VarFiles:      varFiles,
+		PolicyDirs:    o.PolicyDirs,
+		AllowDestroy:  o.AllowDestroy,
+		Strict:        o.Strict,
+		ToolVersion:   o.ToolVersion,
+	})
+	if err != nil {
+		return nil, unrecorded(err)
+	}
+	if err := gate.WriteRecord(e.layout.PlanPath(), out.Result); err != nil {
+		return nil, err
+	}
+	e.planned = &Gated{Result: out.Result, Plan: p, PlanName: name, SavedPlan: e.layout.Rel(e.layout.PlanPath())}
+	return e.planned, nil
+}
+
+// Apply applies the saved plan of the last `plan`, only after its decision
+// record verifies. The plan's sensitive values are scrubbed from Terraform's
+// progress and errors while it runs.
+func (e *Env) Apply(ctx context.Context) error {
+	planPath := e.layout.PlanPath()
+	if _, err := os.Stat(planPath); err != nil {
+		return fmt.Errorf("no saved plan for %s at %s: run `tfgate plan --env %s%s` first", e, e.layout.Rel(planPath), e.layout.Env, e.LocalFlag())
+	}
+	if err := gate.VerifyRecord(planPath); err != nil {
+		var re *gate.RecordError
+		if errors.As(err, &re) && re.Reason == gate.ReasonFailed {
+			return &DeniedError{Reason: "apply refused: " + err.Error()}
+		}
+		return fmt.Errorf("apply refused: %w", err)
+	}
+	e.progressf("terraform apply %s (%s)...", e.layout.Rel(planPath), e)
+	var red *plan.Redactor
+	total := 0
+	if p := e.savedPlan(); p != nil {
+		red, total = p.Redactor, p.Operations()
+	}
+	prog := e.progress(total, red)
+	err := e.terraformRun(ctx, "apply", func(ctx context.Context) error {
+		return e.runner.Apply(ctx, tfg.ApplyOptions{PlanFile: planPath}, prog)
+	})
+	if err != nil {
+		var died *EmulatorDiedError
+		var stale *tfg.StalePlanError
+		if red == nil || errors.As(err, &died) || errors.As(err, &stale) {
+			return err
+		}
+		// Providers echo values in their errors: scrub the plan's secrets.
+		return errors.New(red.Redact(err.Error()))
+	}
+	// An applied plan is spent: Terraform would refuse it as stale anyway.
+	os.Remove(planPath)
+	e.planned = nil
+	done, _ := prog.Counts()
+	e.progressf("applied %s (%s)", Plural(done, "change"), e)
+	return nil
+}
+
+// savedPlan is the decoded saved plan: the one this run made, else its JSON
+// beside the saved plan (an apply in a later process), else nil.
+func (e *Env) savedPlan() *plan.Plan {
+	if e.planned != nil {
+		return e.planned.Plan
+	}
+	js, err := os.ReadFile(e.layout.PlanJSONPath())
+	if err != nil {
+		return nil
+	}
+	p, err := decode(js, e.layout.Rel(e.layout.PlanJSONPath()))
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// Destroy removes any saved plan and destroys the environment; in local
+// mode it then says what the emulator still holds and stops the emulator
+// when tfgate started it and no other environment has resources on it.
+func (e *Env) Destroy(ctx context.Context, extraVarFiles, vars []string) error {
+	varFiles, err := e.cfg.VarFiles(e.layout.Env, extraVarFiles)
+	if err != nil {
+		return err
+	}
+	e.removeSavedPlan()
+	if err := e.Init(ctx, false); err != nil {
+		e.StopOwnedEmulator()
+		return err
+	}
+	e.progressf("terraform destroy (%s)...", e)
+	prog := e.progress(0, nil)
+	err = e.terraformRun(ctx, "destroy", func(ctx context.Context) error {
+		return e.runner.Destroy(ctx, tfg.DestroyOptions{VarFiles: varFiles, Vars: vars}, prog)
+	})
+	if err != nil {
+		return err
+	}
+	done, _ := prog.Counts()
+	e.progressf("destroyed %s (%s)", Plural(done, "resource"), e)
+	if e.layout.Local {
+		e.reportLeftovers(ctx)
+	}
+	e.StopOwnedEmulator()
+	return nil
+}
