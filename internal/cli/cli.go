@@ -169,26 +169,6 @@ func (a *App) open(ctx context.Context, f *envFlags, command string, startEmulat
 		Config: cfg, Env: f.env, Local: f.local, Command: command,
 		PluginDir: f.pluginDir, BackendConfig: f.backendConfig,
 		StartEmulator: startEmulator, NoLock: noLock, NoInstall: a.noInstall(),
-		Log: a.Stderr, Events: a.Stdout, Mode: a.progressMode(f.json), Getenv: a.Getenv,
+		Log: a.Stderr, Events: a.Stdout, Mode: tfg.ModeFor(f.json, a.Getenv, a.Stderr), Getenv: a.Getenv,
 	})
-}
-
-// progressMode picks how Terraform progress is shown.
-func (a *App) progressMode(jsonFlag bool) tfg.ProgressMode {
-	if jsonFlag {
-		return tfg.JSONStream
-	}
-	if a.Getenv("NO_COLOR") != "" || !isTerminal(a.Stderr) {
-		return tfg.Plain
-	}
-	return tfg.Live
-}
-
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

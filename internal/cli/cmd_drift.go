@@ -23,7 +23,7 @@ func (a *App) driftCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkVars(pf.vars); err != nil {
+			if err := run.CheckVars(pf.vars); err != nil {
 				return err
 			}
 			ctx, stop := a.interruptible(cmd)

@@ -51,24 +51,11 @@ func (a *App) localCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := emulator.Attach(dir)
-			if errors.Is(err, emulator.ErrNotRunning) {
-				fmt.Fprintln(a.Stdout, "emulator: not running")
-				return nil
-			}
+			msg, err := emulator.StopAny(dir)
 			if err != nil {
-				// Alive but not answering (hung, half-started): `stop` must
-				// still leave no process, so stop it by its recorded pid.
-				if serr := emulator.StopRecorded(dir); serr != nil {
-					return fmt.Errorf("%w; stopping it failed: %w", err, serr)
-				}
-				fmt.Fprintf(a.Stdout, "emulator did not answer; stopped by its recorded pid (%v)\n", err)
-				return nil
+				return err
 			}
-			if err := e.Stop(); err != nil {
-				return fmt.Errorf("stopping the emulator (pid %d): %w", e.PID(), err)
-			}
-			fmt.Fprintf(a.Stdout, "emulator stopped (pid %d)\n", e.PID())
+			fmt.Fprintln(a.Stdout, msg)
 			return nil
 		},
 	}
@@ -85,11 +72,7 @@ func (a *App) localCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if !st.Running {
-				fmt.Fprintln(a.Stdout, "emulator: not running")
-				return nil
-			}
-			fmt.Fprintf(a.Stdout, "emulator: running at %s (pid %d, since %s)\nlog: %s\n", st.Endpoint, st.PID, st.Since.Format("2006-01-02 15:04:05 MST"), st.LogPath)
+			fmt.Fprintln(a.Stdout, st)
 			return nil
 		},
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
 )
 
@@ -19,7 +20,7 @@ func (a *App) planCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkVars(pf.vars); err != nil {
+			if err := run.CheckVars(pf.vars); err != nil {
 				return err
 			}
 			ctx, stop := a.interruptible(cmd)

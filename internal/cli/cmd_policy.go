@@ -2,12 +2,7 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"sort"
-	"strings"
-	"text/tabwriter"
 
-	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
@@ -59,43 +54,10 @@ func (a *App) policyCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rules := eng.Rules()
-			envs := envOrder(cfg)
-			tw := tabwriter.NewWriter(a.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintf(tw, "ID\tSEVERITY\t%s\tTITLE\tCONTROLS\n", strings.ToUpper(strings.Join(envs, "\t")))
-			for _, r := range rules {
-				var enf []string
-				for _, e := range envs {
-					v := string(r.Enforcement[e])
-					if v == "" {
-						v = "-"
-					}
-					enf = append(enf, v)
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(enf, "\t"), r.Title, strings.Join(r.Controls, " "))
-			}
-			return tw.Flush()
+			return policy.WriteTable(a.Stdout, eng.Rules(), cfg.EnvOrder())
 		},
 	}
 	list.Flags().StringArrayVar(&ldirs, "policy", nil, "extra policy directory (repeatable)")
 	c.AddCommand(test, list)
 	return c
-}
-
-// envOrder lists the known environments first in their order of growing
-// enforcement, then any extra ones from tfgate.yaml.
-func envOrder(cfg *config.Config) []string {
-	out := append([]string(nil), config.Environments...)
-	var extra []string
-	for n := range cfg.Environments {
-		known := false
-		for _, k := range config.Environments {
-			known = known || k == n
-		}
-		if !known {
-			extra = append(extra, n)
-		}
-	}
-	sort.Strings(extra)
-	return append(out, extra...)
 }

@@ -26,7 +26,7 @@ func (a *App) upCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkVars(pf.vars); err != nil {
+			if err := run.CheckVars(pf.vars); err != nil {
 				return err
 			}
 			ctx, stop := a.interruptible(cmd)
@@ -68,7 +68,7 @@ func (a *App) upCommand() *cobra.Command {
 				return err
 			}
 			if ef.json {
-				a.emit(map[string]any{"type": "tfgate_up", "environment": env.Layout().Env, "smoke": "passed"})
+				run.Emit(a.Stdout, map[string]any{"type": "tfgate_up", "environment": env.Layout().Env, "smoke": "passed"})
 			} else {
 				a.infof("up: %s is up; smoke checks passed", env)
 			}

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+
+	"github.com/saprism/tfgate/internal/report"
 )
 
 // ParseOnly checks a tfgate command line the way Run would (the command
@@ -19,24 +21,18 @@ func ParseOnly(args []string) error {
 	if cmd == root {
 		return fmt.Errorf("no tfgate command in %q", args)
 	}
-	if err := cmd.ParseFlags(rest); err != nil {
-		return fmt.Errorf("tfgate %s: %w", cmd.Name(), err)
-	}
-	if err := cmd.ValidateArgs(cmd.Flags().Args()); err != nil {
-		return fmt.Errorf("tfgate %s: %w", cmd.Name(), err)
-	}
-	if err := cmd.ValidateRequiredFlags(); err != nil {
-		return fmt.Errorf("tfgate %s: %w", cmd.Name(), err)
-	}
-	if err := cmd.ValidateFlagGroups(); err != nil {
-		return fmt.Errorf("tfgate %s: %w", cmd.Name(), err)
-	}
-	if f := cmd.Flags().Lookup("output"); f != nil && f.Changed {
-		specs, err := cmd.Flags().GetStringArray("output")
-		if err != nil {
+	for _, check := range []func() error{
+		func() error { return cmd.ParseFlags(rest) },
+		func() error { return cmd.ValidateArgs(cmd.Flags().Args()) },
+		cmd.ValidateRequiredFlags,
+		cmd.ValidateFlagGroups,
+		func() error { // --output values name known formats (none: no flag)
+			specs, _ := cmd.Flags().GetStringArray("output")
+			_, err := report.ParseOutputs(specs, false, false, "")
 			return err
-		}
-		if _, err := parseOutputs(specs, false); err != nil {
+		},
+	} {
+		if err := check(); err != nil {
 			return fmt.Errorf("tfgate %s: %w", cmd.Name(), err)
 		}
 	}

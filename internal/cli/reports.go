@@ -2,17 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"time"
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/report"
 	"github.com/saprism/tfgate/internal/result"
 	"github.com/saprism/tfgate/internal/run"
+	tfg "github.com/saprism/tfgate/internal/terraform"
 )
 
 // planFlags are the gate flags of plan, up and check.
@@ -50,91 +45,16 @@ func (f *planFlags) options() run.PlanOptions {
 		AllowDestroy: f.allowDestroy, Strict: f.strict, ToolVersion: Version, TrustedRef: f.trustedRef}
 }
 
-func checkVars(vars []string) error {
-	for _, v := range vars {
-		k, _, ok := strings.Cut(v, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return fmt.Errorf("--var %q: want NAME=VALUE", v)
-		}
-	}
-	return nil
-}
-
-// outputSpec is one --output FMT[=FILE].
-type outputSpec struct {
-	format string
-	file   string // "" = stdout
-	view   reportView
-}
-
-// reportView is how much of a result the text report shows.
-type reportView struct {
-	verbose     bool
-	minSeverity result.Severity
-}
-
-// parseOutputs is parseOutputs with the report view flags (--verbose,
-// --min-severity) checked and carried by every spec.
-func (f *planFlags) parseOutputs(jsonStream bool) ([]outputSpec, error) {
-	sev, err := report.ParseSeverity(f.minSeverity)
-	if err != nil {
-		return nil, err
-	}
-	specs, err := parseOutputs(f.outputs, jsonStream)
-	for i := range specs {
-		specs[i].view = reportView{verbose: f.verbose, minSeverity: sev}
-	}
-	return specs, err
-}
-
-// parseOutputs checks every --output before anything runs, so a typo is a
-// usage error, not a surprise after a ten-minute plan. With --json stdout
-// carries the event stream, so a report needs a file.
-func parseOutputs(specs []string, jsonStream bool) ([]outputSpec, error) {
-	if len(specs) == 0 {
-		if jsonStream {
-			return nil, nil
-		}
-		specs = []string{"text"}
-	}
-	var out []outputSpec
-	for _, s := range specs {
-		f, file, err := report.ParseOutput(s)
-		if err != nil {
-			return nil, err
-		}
-		if jsonStream && file == "" {
-			return nil, fmt.Errorf("--output %s: with --json, stdout carries the event stream; write the report to a file (%s=FILE)", s, f)
-		}
-		out = append(out, outputSpec{format: f, file: file})
-	}
-	return out, nil
+// parseOutputs checks --output, --verbose and --min-severity before
+// anything runs.
+func (f *planFlags) parseOutputs(jsonStream bool) ([]report.Output, error) {
+	return report.ParseOutputs(f.outputs, jsonStream, f.verbose, f.minSeverity)
 }
 
 // writeReports renders a gated plan in every requested format.
-func (a *App) writeReports(cfg *config.Config, specs []outputSpec, g *run.Gated) error {
-	color := a.Getenv("NO_COLOR") == "" && isTerminal(a.Stdout)
-	for _, s := range specs {
-		fallback := g.SourceFile
-		if fallback == "" {
-			fallback = sarifFallback(cfg, g.PlanName)
-		}
-		r, err := report.New(s.format, report.Options{Color: color && s.file == "", Redactor: g.Plan.Redactor, FallbackFile: fallback,
-			Verbose: s.view.verbose, MinSeverity: s.view.minSeverity})
-		if err != nil {
-			return err
-		}
-		if s.file == "" {
-			if err := r.Report(a.Stdout, g.Result); err != nil {
-				return fmt.Errorf("%s report: %w", s.format, err)
-			}
-			continue
-		}
-		if err := writeFile(s.file, func(f *os.File) error { return r.Report(f, g.Result) }); err != nil {
-			return fmt.Errorf("--output %s=%s: %w", s.format, s.file, err)
-		}
-	}
-	return nil
+func (a *App) writeReports(cfg *config.Config, specs []report.Output, g *run.Gated) error {
+	return report.WriteAll(a.Stdout, specs, g.Result, report.Options{Color: a.Getenv("NO_COLOR") == "" && tfg.IsTerminal(a.Stdout),
+		Redactor: g.Plan.Redactor, FallbackFile: g.FallbackFile(cfg)})
 }
 
 // verdict is exit 1 (a *run.DeniedError, the report said why) for a fail.
@@ -147,7 +67,7 @@ func verdict(g *run.Gated) error {
 
 // planAndReport plans and gates the environment, writes the reports and,
 // on the --json stream, the verdict event.
-func (a *App) planAndReport(ctx context.Context, env *run.Env, pf *planFlags, ef *envFlags, specs []outputSpec) (*run.Gated, error) {
+func (a *App) planAndReport(ctx context.Context, env *run.Env, pf *planFlags, ef *envFlags, specs []report.Output) (*run.Gated, error) {
 	g, err := env.Plan(ctx, pf.options())
 	if err != nil {
 		return nil, err
@@ -156,47 +76,7 @@ func (a *App) planAndReport(ctx context.Context, env *run.Env, pf *planFlags, ef
 		return nil, err
 	}
 	if ef.json {
-		a.emit(map[string]any{"type": "tfgate_verdict", "verdict": g.Result.Verdict, "environment": env.Layout().Env, "summary": g.Result.Summary, "saved_plan": g.SavedPlan})
+		run.Emit(a.Stdout, map[string]any{"type": "tfgate_verdict", "verdict": g.Result.Verdict, "environment": env.Layout().Env, "summary": g.Result.Summary, "saved_plan": g.SavedPlan})
 	}
 	return g, nil
-}
-
-func writeFile(path string, write func(*os.File) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// sarifFallback is the file SARIF results the source mapper could not place
-// point at (line 1): GitHub code scanning rejects results without a location,
-// and a stateful-guard deny must not vanish from the PR. It is the stack's
-// main.tf when present (where a reviewer looks first), else the plan file.
-func sarifFallback(cfg *config.Config, planName string) string {
-	if cfg != nil {
-		if _, err := os.Stat(filepath.Join(cfg.TerraformPath(), "main.tf")); err == nil {
-			return filepath.ToSlash(filepath.Join(cfg.TerraformDir, "main.tf"))
-		}
-	}
-	if filepath.IsAbs(planName) {
-		// A plan outside the repository: code scanning rejects absolute
-		// and out-of-tree paths; its base name is at least relative.
-		planName = filepath.Base(planName)
-	}
-	return filepath.ToSlash(planName)
-}
-
-// emit writes one tfgate event on the --json stream.
-func (a *App) emit(ev map[string]any) {
-	ev["@timestamp"] = time.Now().UTC().Format(time.RFC3339Nano)
-	data, _ := json.Marshal(ev)
-	fmt.Fprintln(a.Stdout, string(data))
 }

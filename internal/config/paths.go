@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -195,4 +196,22 @@ func (c *Config) EnvFromPath(path string) (env string, local, ok bool) {
 		return "", false, false
 	}
 	return parts[0], parts[1] == "local", true
+}
+
+// EnvOrder lists the known environments first in their order of growing
+// enforcement, then any extra ones from tfgate.yaml, sorted.
+func (c *Config) EnvOrder() []string {
+	out := append([]string(nil), Environments...)
+	var extra []string
+	for n := range c.Environments {
+		known := false
+		for _, k := range Environments {
+			known = known || k == n
+		}
+		if !known {
+			extra = append(extra, n)
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
 }

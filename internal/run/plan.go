@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/gate"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
@@ -203,5 +206,42 @@ func (e *Env) Destroy(ctx context.Context, extraVarFiles, vars []string) error {
 		e.reportLeftovers(ctx)
 	}
 	e.StopOwnedEmulator()
+	return nil
+}
+
+// FallbackFile is the file report results the source mapper could not
+// place point at (line 1): GitHub code scanning rejects SARIF results
+// without a location, and a stateful-guard deny must not vanish from the PR.
+// It is the mapped configuration's root file, else the stack's main.tf
+// (where a reviewer looks first), else the plan file.
+func (g *Gated) FallbackFile(cfg *config.Config) string {
+	if g.SourceFile != "" {
+		return g.SourceFile
+	}
+	return fallbackFile(cfg, g.PlanName)
+}
+
+func fallbackFile(cfg *config.Config, planName string) string {
+	if cfg != nil {
+		if _, err := os.Stat(filepath.Join(cfg.TerraformPath(), "main.tf")); err == nil {
+			return filepath.ToSlash(filepath.Join(cfg.TerraformDir, "main.tf"))
+		}
+	}
+	if filepath.IsAbs(planName) {
+		// A plan outside the repository: code scanning rejects absolute
+		// and out-of-tree paths; its base name is at least relative.
+		planName = filepath.Base(planName)
+	}
+	return filepath.ToSlash(planName)
+}
+
+// CheckVars checks every --var is NAME=VALUE before anything runs.
+func CheckVars(vars []string) error {
+	for _, v := range vars {
+		k, _, ok := strings.Cut(v, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return fmt.Errorf("--var %q: want NAME=VALUE", v)
+		}
+	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package cli
+package run
 
 import (
 	"os"
@@ -8,11 +8,11 @@ import (
 	"github.com/saprism/tfgate/internal/config"
 )
 
-func TestSarifFallback(t *testing.T) {
+func TestFallbackFile(t *testing.T) {
 	root := t.TempDir()
 	cfg := &config.Config{Root: root, TerraformDir: "terraform"}
 	// Without the stack, unplaced SARIF results point at the plan file.
-	if got := sarifFallback(cfg, "plans/x.json"); got != "plans/x.json" {
+	if got := fallbackFile(cfg, "plans/x.json"); got != "plans/x.json" {
 		t.Errorf("no stack: got %q", got)
 	}
 	if err := os.MkdirAll(filepath.Join(root, "terraform"), 0o755); err != nil {
@@ -21,7 +21,7 @@ func TestSarifFallback(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "terraform", "main.tf"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := sarifFallback(cfg, "plans/x.json"); got != "terraform/main.tf" {
+	if got := fallbackFile(cfg, "plans/x.json"); got != "terraform/main.tf" {
 		t.Errorf("with stack: got %q", got)
 	}
 	inside := filepath.Join(root, "plans", "p.json")
