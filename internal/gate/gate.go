@@ -118,7 +118,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		}
 	}
 	p.SetGate(o.Env, o.AllowDestroy)
-	pc := sourceContext(o, p)
+	cs := readSource(o, p)
+	pc := sourceContext(cs, p)
 	if o.Config != nil {
 		pc.RequiredTags = o.Config.RequiredTags
 	}
@@ -150,7 +151,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 			o.VarFiles = e.VarFiles
 		}
 	}
-	src, err := annotate(o, p, findings)
+	src, err := annotate(o, p, cs, findings)
 	if err != nil {
 		return nil, err
 	}
@@ -310,19 +311,31 @@ func redactFinding(r *plan.Redactor, f *result.Finding) {
 	f.Attribute = r.Redact(f.Attribute)
 }
 
-// sourceContext reads what the policies need from the configuration and
-// the plan JSON lacks (locals, jsonencode policy objects); a configuration
-// that cannot be read gives none (annotate reports why).
-func sourceContext(o Options, p *plan.Plan) plan.Context {
-	root, dir, _, ok := sourceDir(o, p)
-	if !ok {
+// configSource is the configuration, discovered and parsed once per gate
+// run: the policies' context and the findings' locations both come from it.
+type configSource struct {
+	root, note string
+	ix         *source.Index // nil: no configuration dir, or it did not parse
+	err        error         // why it did not parse
+}
+
+func readSource(o Options, p *plan.Plan) configSource {
+	root, dir, note, ok := sourceDir(o, p)
+	cs := configSource{root: root, note: note}
+	if ok {
+		cs.ix, cs.err = source.Load(root, dir)
+	}
+	return cs
+}
+
+// sourceContext is what the policies need from the configuration and the
+// plan JSON lacks (locals, jsonencode policy objects); a configuration that
+// cannot be read gives none (annotate reports why).
+func sourceContext(cs configSource, p *plan.Plan) plan.Context {
+	if cs.ix == nil {
 		return plan.Context{}
 	}
-	ix, err := source.Load(root, dir)
-	if err != nil {
-		return plan.Context{}
-	}
-	return plan.Context{Locals: ix.LocalReferences(p.Raw), Documents: ix.JSONDocuments(p.Raw)}
+	return plan.Context{Locals: cs.ix.LocalReferences(p.Raw), Documents: cs.ix.JSONDocuments(p.Raw)}
 }
 
 // sourced is what source mapping reports back to the run.
@@ -335,28 +348,26 @@ type sourced struct {
 // does not parse is an error (Terraform would not have planned it either);
 // an unknown configuration dir, or a module that cannot be read, only means
 // fewer locations, and a note says so.
-func annotate(o Options, p *plan.Plan, f []result.Finding) (sourced, error) {
+func annotate(o Options, p *plan.Plan, cs configSource, f []result.Finding) (sourced, error) {
 	var out sourced
-	root, dir, note, ok := sourceDir(o, p)
-	if note != "" {
-		out.notes = append(out.notes, note)
+	if cs.note != "" {
+		out.notes = append(out.notes, cs.note)
 	}
-	if !ok || (len(f) == 0 && !o.Discover) {
+	if (cs.ix == nil && cs.err == nil) || (len(f) == 0 && !o.Discover) {
 		return out, nil
 	}
-	ix, err := source.Load(root, dir)
-	if err != nil && o.Discover {
+	if cs.err != nil && o.Discover {
 		// check maps a plan it did not make: a configuration that does not
 		// parse costs the locations, not the verdict.
-		out.notes = append(out.notes, "source: findings have no file:line: "+err.Error())
+		out.notes = append(out.notes, "source: findings have no file:line: "+cs.err.Error())
 		return out, nil
 	}
-	if err != nil {
-		return out, fmt.Errorf("source: %s", p.Redactor.Redact(err.Error()))
+	if cs.err != nil {
+		return out, fmt.Errorf("source: %s", p.Redactor.Redact(cs.err.Error()))
 	}
-	out.file = ix.RootFile()
-	ix.Annotate(f, p.Raw, existing(root, o.VarFiles))
-	for _, w := range ix.Warnings() {
+	out.file = cs.ix.RootFile()
+	cs.ix.Annotate(f, p.Raw, existing(cs.root, o.VarFiles))
+	for _, w := range cs.ix.Warnings() {
 		out.notes = append(out.notes, "source: warning: "+w)
 	}
 	return out, nil
