@@ -42,6 +42,8 @@ lint:
 	tf=$$($(GO) run ./cmd/tfgate doctor --which terraform) && "$$tf" fmt -check -recursive terraform
 	$(GO) tool opa fmt --list --fail policies
 	$(GO) tool opa check --strict policies
+	@# The CI workflows (shellcheck on their scripts when it is installed).
+	$(GO) tool actionlint
 
 ## bench: the gate on generated plans of 100/1k/10k resources, and its parts
 ## (bench/README.md has the numbers and the peer comparison)

@@ -110,7 +110,7 @@ func (a *App) rootCommand() *cobra.Command {
 		return fmt.Errorf("%v (see tfgate %s --help)", err, c.Name())
 	})
 	root.AddCommand(
-		a.initCommand(), a.validateCommand(), a.planCommand(), a.checkCommand(), a.applyCommand(),
+		a.initCommand(), a.validateCommand(), a.planCommand(), a.driftCommand(), a.checkCommand(), a.applyCommand(),
 		a.upCommand(), a.downCommand(), a.outputCommand(), a.localCommand(), a.policyCommand(),
 		a.testCommand(), a.bootstrapCommand(), a.versionCommand(), a.doctorCommand(), a.unlockCommand(),
 	)
@@ -128,11 +128,7 @@ func (a *App) loadConfig() (*config.Config, error) {
 // interruptible returns the command's context, cancelled on Ctrl-C so
 // Terraform stops cleanly; a second Ctrl-C forces it.
 func (a *App) interruptible(cmd *cobra.Command) (context.Context, func()) {
-	parent := cmd.Context()
-	if parent == nil {
-		parent = context.Background()
-	}
-	return tfg.Interrupt(parent, func(msg string) { a.infof("\ntfgate: %s", msg) })
+	return tfg.Interrupt(cmd.Context(), func(msg string) { a.infof("\ntfgate: %s", msg) })
 }
 
 // envFlags are the flags of every command that works on one environment.
@@ -169,26 +165,6 @@ func (a *App) open(ctx context.Context, f *envFlags, command string, startEmulat
 		Config: cfg, Env: f.env, Local: f.local, Command: command,
 		PluginDir: f.pluginDir, BackendConfig: f.backendConfig,
 		StartEmulator: startEmulator, NoLock: noLock, NoInstall: a.noInstall(),
-		Log: a.Stderr, Events: a.Stdout, Mode: a.progressMode(f.json), Getenv: a.Getenv,
+		Log: a.Stderr, Events: a.Stdout, Mode: tfg.ModeFor(f.json, a.Getenv, a.Stderr), Getenv: a.Getenv,
 	})
-}
-
-// progressMode picks how Terraform progress is shown.
-func (a *App) progressMode(jsonFlag bool) tfg.ProgressMode {
-	if jsonFlag {
-		return tfg.JSONStream
-	}
-	if a.Getenv("NO_COLOR") != "" || !isTerminal(a.Stderr) {
-		return tfg.Plain
-	}
-	return tfg.Live
-}
-
-func isTerminal(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/saprism/tfgate/internal/run"
 	"github.com/spf13/cobra"
 )
 
@@ -12,7 +13,7 @@ func (a *App) downCommand() *cobra.Command {
 		Short: "Destroy an environment (and stop the emulator `up --local` started)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkVars(pf.vars); err != nil {
+			if err := run.CheckVars(pf.vars); err != nil {
 				return err
 			}
 			ctx, stop := a.interruptible(cmd)

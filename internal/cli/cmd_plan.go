@@ -19,9 +19,6 @@ func (a *App) planCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkVars(pf.vars); err != nil {
-				return err
-			}
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
 			env, err := a.open(ctx, &ef, "plan", false, false)

@@ -26,9 +26,6 @@ func (a *App) upCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkVars(pf.vars); err != nil {
-				return err
-			}
 			ctx, stop := a.interruptible(cmd)
 			defer stop()
 			env, err := a.open(ctx, &ef, "up", true, false)
@@ -49,6 +46,9 @@ func (a *App) upCommand() *cobra.Command {
 			if err := env.Apply(ctx, pf.applyOptions()); err != nil {
 				return err
 			}
+			if err := env.RecordLive(ctx, pf.options()); err != nil {
+				return err
+			}
 			outs, err := env.Outputs(ctx)
 			if err != nil {
 				return err
@@ -65,7 +65,7 @@ func (a *App) upCommand() *cobra.Command {
 				return err
 			}
 			if ef.json {
-				a.emit(map[string]any{"type": "tfgate_up", "environment": env.Layout().Env, "smoke": "passed"})
+				run.Emit(a.Stdout, map[string]any{"type": "tfgate_up", "environment": env.Layout().Env, "smoke": "passed"})
 			} else {
 				a.infof("up: %s is up; smoke checks passed", env)
 			}

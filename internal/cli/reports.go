@@ -2,15 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strings"
-	"time"
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/report"
 	"github.com/saprism/tfgate/internal/result"
 	"github.com/saprism/tfgate/internal/run"
+	tfg "github.com/saprism/tfgate/internal/terraform"
 )
 
 // planFlags are the gate flags of plan, up and check.
@@ -23,6 +20,7 @@ type planFlags struct {
 	policyDirs   []string
 	verbose      bool   // text report: every address of a repeated finding
 	minSeverity  string // text report: hide findings below (never changes the verdict)
+	trustedRef   string
 }
 
 func (f *planFlags) register(c flagSet) {
@@ -38,12 +36,13 @@ func (f *planFlags) registerGate(c flagSet) {
 	c.StringArrayVar(&f.allowDestroy, "allow-destroy", nil, "allow deleting or replacing this stateful resource ADDRESS (repeatable)")
 	c.StringArrayVar(&f.policyDirs, "policy", nil, "extra policy directory DIR, added to the embedded policies (repeatable)")
 	c.BoolVar(&f.verbose, "verbose", false, "text report: list every address of a repeated finding")
+	c.StringVar(&f.trustedRef, "trusted-ref", "", "judge by the policies, enforcement and exceptions of git commit REF (a pull request's base); the working tree's changes to them are reported as pending review")
 	c.StringVar(&f.minSeverity, "min-severity", "", "text report: show findings of this severity and above (low|medium|high|critical); the verdict is unchanged")
 }
 
 func (f *planFlags) options() run.PlanOptions {
 	return run.PlanOptions{VarFiles: f.varFiles, Vars: f.vars, PolicyDirs: f.policyDirs,
-		AllowDestroy: f.allowDestroy, Strict: f.strict, ToolVersion: Version}
+		AllowDestroy: f.allowDestroy, Strict: f.strict, ToolVersion: Version, TrustedRef: f.trustedRef}
 }
 
 // registerReverify registers the gate flags apply re-runs the gate with.
@@ -57,39 +56,20 @@ func (f *planFlags) applyOptions() run.ApplyOptions {
 	return run.ApplyOptions{PolicyDirs: f.policyDirs, AllowDestroy: f.allowDestroy, Strict: f.strict, ToolVersion: Version}
 }
 
-func checkVars(vars []string) error {
-	for _, v := range vars {
-		k, _, ok := strings.Cut(v, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return fmt.Errorf("--var %q: want NAME=VALUE", v)
-		}
-	}
-	return nil
-}
-
-// parseOutputs checks --output, --verbose and --min-severity up front.
+// parseOutputs checks --output, --verbose, --min-severity and --var before
+// anything runs.
 func (f *planFlags) parseOutputs(jsonStream bool) ([]report.Output, error) {
-	return report.ParseOutputs(f.outputs, jsonStream, f.verbose, f.minSeverity)
+	outs, err := report.ParseOutputs(f.outputs, jsonStream, f.verbose, f.minSeverity)
+	if err == nil {
+		err = run.CheckVars(f.vars)
+	}
+	return outs, err
 }
 
 // writeReports renders a gated plan in every requested format.
 func (a *App) writeReports(cfg *config.Config, specs []report.Output, g *run.Gated) error {
-	color := a.Getenv("NO_COLOR") == "" && isTerminal(a.Stdout)
-	for _, s := range specs {
-		fallback := g.SourceFile
-		if fallback == "" {
-			fallback = cfg.SARIFFallback(g.PlanName)
-		}
-		r, err := report.New(s.Format, report.Options{Color: color && s.File == "", Redactor: g.Plan.Redactor, FallbackFile: fallback,
-			Verbose: s.Verbose, MinSeverity: s.MinSeverity})
-		if err != nil {
-			return err
-		}
-		if err := s.Write(a.Stdout, r, g.Result); err != nil {
-			return err
-		}
-	}
-	return nil
+	return report.WriteAll(a.Stdout, specs, g.Result, report.Options{Color: a.Getenv("NO_COLOR") == "" && tfg.IsTerminal(a.Stdout),
+		Redactor: g.Plan.Redactor, FallbackFile: g.FallbackFile(cfg)})
 }
 
 // verdict is exit 1 (a *run.DeniedError, the report said why) for a fail.
@@ -111,14 +91,7 @@ func (a *App) planAndReport(ctx context.Context, env *run.Env, pf *planFlags, ef
 		return nil, err
 	}
 	if ef.json {
-		a.emit(map[string]any{"type": "tfgate_verdict", "verdict": g.Result.Verdict, "environment": env.Layout().Env, "summary": g.Result.Summary, "saved_plan": g.SavedPlan})
+		run.Emit(a.Stdout, map[string]any{"type": "tfgate_verdict", "verdict": g.Result.Verdict, "environment": env.Layout().Env, "summary": g.Result.Summary, "saved_plan": g.SavedPlan})
 	}
 	return g, nil
-}
-
-// emit writes one tfgate event on the --json stream.
-func (a *App) emit(ev map[string]any) {
-	ev["@timestamp"] = time.Now().UTC().Format(time.RFC3339Nano)
-	data, _ := json.Marshal(ev)
-	fmt.Fprintln(a.Stdout, string(data))
 }

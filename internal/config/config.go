@@ -37,6 +37,14 @@ type Config struct {
 	Root string `yaml:"-"`
 	// Path of the file loaded, empty when defaults are used.
 	Path string `yaml:"-"`
+	// PolicyRoot is the directory policy_dirs and exceptions_file are
+	// relative to: Root, unless the policy side of the config was taken from
+	// a trusted commit (see WithTrustedPolicy). PolicyLabel then names that
+	// commit in messages instead of a temporary directory.
+	PolicyRoot  string `yaml:"-"`
+	PolicyLabel string `yaml:"-"`
+	// policyFile is the tfgate.yaml the inline exceptions came from.
+	policyFile string
 
 	TerraformDir string                  `yaml:"terraform_dir"` // default "terraform"
 	PolicyDirs   []string                `yaml:"policy_dirs"`   // added to the embedded policies
@@ -193,8 +201,12 @@ func (c *Config) Env(name string) (*Environment, error) {
 // An unreadable or malformed file is an error: the gate fails closed.
 func (c *Config) LoadExceptions() ([]exceptions.Exception, error) {
 	out := append([]exceptions.Exception(nil), c.Exceptions...)
+	file := c.Path
+	if c.policyFile != "" {
+		file = c.policyFile
+	}
 	for i := range out {
-		out[i].File = c.Path
+		out[i].File = c.label(file)
 	}
 	p := c.ExceptionsPath()
 	if p == "" {
@@ -202,7 +214,50 @@ func (c *Config) LoadExceptions() ([]exceptions.Exception, error) {
 	}
 	more, err := exceptions.ReadFile(p)
 	if err != nil {
+		if c.PolicyLabel != "" {
+			// Name the trusted commit, not its temporary checkout.
+			return nil, errors.New(strings.ReplaceAll(err.Error(), p, c.label(p)))
+		}
 		return nil, err
 	}
+	for i := range more {
+		more[i].File = c.label(more[i].File)
+	}
 	return append(out, more...), nil
+}
+
+// label names a file under PolicyRoot as "LABEL:path" when the policy side
+// comes from a trusted commit (git's own REV:path notation).
+func (c *Config) label(p string) string {
+	if c.PolicyLabel == "" || p == "" {
+		return p
+	}
+	if rel, err := filepath.Rel(c.PolicyRoot, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return c.PolicyLabel + ":" + filepath.ToSlash(rel)
+	}
+	return p
+}
+
+// WithTrustedPolicy returns a copy of work whose policy side (policy_dirs,
+// enforcement overrides, inline exceptions and exceptions_file) is trusted's,
+// resolved under trusted.Root and labelled label in messages. What is being
+// judged (terraform_dir, environments) stays work's. extraDirs (relative to
+// trusted.Root) are loaded before trusted's policy_dirs.
+func WithTrustedPolicy(work, trusted *Config, label string, extraDirs ...string) *Config {
+	c := *work
+	c.PolicyRoot, c.PolicyLabel = trusted.Root, label
+	c.policyFile = trusted.Path
+	seen := map[string]bool{}
+	c.PolicyDirs = nil
+	for _, d := range append(append([]string(nil), extraDirs...), trusted.PolicyDirs...) {
+		key := filepath.Clean(d)
+		if !seen[key] {
+			seen[key] = true
+			c.PolicyDirs = append(c.PolicyDirs, d)
+		}
+	}
+	c.Enforcement = trusted.Enforcement
+	c.Exceptions = append([]exceptions.Exception(nil), trusted.Exceptions...)
+	c.ExceptionsFile = trusted.ExceptionsFile
+	return &c
 }

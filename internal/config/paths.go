@@ -83,11 +83,25 @@ func (c *Config) TerraformPath() string { return c.Abs(c.TerraformDir) }
 // ones from the command line (relative to the working directory, like every
 // path given as a flag).
 func (c *Config) PolicyPaths(extra []string) []string {
+	return append(c.PolicyDirPaths(), extra...)
+}
+
+// PolicyDirPaths are policy_dirs alone, absolute: under PolicyRoot (a
+// trusted commit's checkout, see WithTrustedPolicy) when set.
+func (c *Config) PolicyDirPaths() []string {
 	var out []string
 	for _, d := range c.PolicyDirs {
-		out = append(out, c.Abs(d))
+		out = append(out, c.policyAbs(d))
 	}
-	return append(out, extra...)
+	return out
+}
+
+// policyAbs resolves a policy-side path (policy_dirs, exceptions_file).
+func (c *Config) policyAbs(p string) string {
+	if c.PolicyRoot == "" || filepath.IsAbs(p) {
+		return c.Abs(p)
+	}
+	return filepath.Join(c.PolicyRoot, p)
 }
 
 // ExceptionsPath is the exceptions file, absolute, or "" when none is set.
@@ -95,7 +109,7 @@ func (c *Config) ExceptionsPath() string {
 	if c.ExceptionsFile == "" {
 		return ""
 	}
-	return c.Abs(c.ExceptionsFile)
+	return c.policyAbs(c.ExceptionsFile)
 }
 
 // VarFiles resolves the environment's var files (tfgate.yaml's, relative to

@@ -59,6 +59,15 @@ type Options struct {
 	// configuration is SourceDir or Config.TerraformDir, as for `plan`.
 	Discover bool
 
+	// PolicyChanges, when set, are the differences between the trusted
+	// policy set the gate judged by and the working tree's; reported, never
+	// part of the verdict (they take effect after merge).
+	PolicyChanges *result.PolicyChanges
+
+	// Drift, when set, makes this a drift run: the plan is the refreshed
+	// state (plan.Drift) and findings on drifted attributes are denies.
+	Drift *result.Drift
+
 	// Engine, when set, is used instead of compiling the policies again
 	// (benchmarks, long-running callers).
 	Engine Engine
@@ -155,6 +164,9 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := applyDrift(o, p, cs, findings); err != nil {
+		return nil, err
+	}
 	for i := range findings {
 		redactFinding(p.Redactor, &findings[i])
 	}
@@ -195,6 +207,8 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		ToolVersion:   ver,
 		Time:          now.UTC(),
 		Rules:         eng.Rules(),
+		PolicyChanges: o.PolicyChanges,
+		Drift:         o.Drift,
 	}
 	res.Decide()
 	for i, n := range src.notes {

@@ -277,3 +277,29 @@ func withOverrides(hash string, over map[string]map[string]result.Enforcement) s
 	sum := sha256.Sum256([]byte(hash + "\x00" + strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:])
 }
+
+// RuleDigests maps each rule id to a digest of its Rego bodies and metadata
+// (not its enforcement, which Rules reports resolved): two policy sets whose
+// digests differ for an id judge that rule differently. Helpers the rule
+// calls are not included; a changed helper shows as a changed file.
+func (e *Engine) RuleDigests() map[string]string {
+	out := make(map[string]string, len(e.rules))
+	for _, r := range e.rules {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%q\x00", r.Title, r.Description, r.Severity, r.Remediation, r.Package, r.Docs)
+		bodies := e.compiler.GetRulesExact(r.ref)
+		texts := make([]string, 0, len(bodies))
+		for _, b := range bodies {
+			// The printed rule, not its source text: moving a rule within
+			// its file or reformatting it is not a change of judgement.
+			texts = append(texts, b.String())
+		}
+		sort.Strings(texts)
+		for _, t := range texts {
+			h.Write([]byte(t))
+			h.Write([]byte{0})
+		}
+		out[r.ID] = hex.EncodeToString(h.Sum(nil))
+	}
+	return out
+}

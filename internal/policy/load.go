@@ -165,3 +165,18 @@ func hashSources(srcs []source) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// HasLibrary reports whether dir holds its own copy of the built-in library
+// (package tfgate.lib), i.e. loading it replaces the embedded policies.
+func HasLibrary(dir string) bool {
+	srcs, err := dirSources(dir)
+	if err != nil {
+		return false
+	}
+	for _, s := range srcs {
+		if libPackage.Match(s.text) {
+			return true
+		}
+	}
+	return false
+}

@@ -85,6 +85,11 @@ type JUnitSkipped struct {
 }
 
 func (junitReporter) Report(w io.Writer, r *result.Result) error {
+	if df := driftFindings(r); len(df) > 0 {
+		c := *r
+		c.Findings = append(append([]result.Finding(nil), r.Findings...), df...)
+		r = &c
+	}
 	suite := JUnitSuite{
 		Name: "tfgate " + r.Environment,
 		Time: "0",

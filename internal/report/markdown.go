@@ -37,6 +37,21 @@ func (markdownReporter) Report(w io.Writer, r *result.Result) error {
 		}
 	}
 
+	if d := r.Drift; d != nil {
+		fmt.Fprintf(b, "\n### Drift: %d resources changed outside Terraform\n\n", len(d.Resources))
+		if len(d.Resources) > 0 {
+			b.WriteString("| Resource | Location | Attribute | In state | Live |\n|---|---|---|---|---|\n")
+			for _, dr := range d.Resources {
+				if len(dr.Attributes) == 0 {
+					fmt.Fprintf(b, "| %s | %s | *%s* | | |\n", mdCode(dr.Address), mdCode(location(dr.File, dr.Line)), mdText(dr.Action))
+				}
+				for _, a := range dr.Attributes {
+					fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mdCode(dr.Address), mdCode(location(dr.File, dr.Line)), mdCode(a.Path), mdCode(a.Before), mdCode(a.After))
+				}
+			}
+		}
+	}
+
 	var main, advisory, waived []result.Finding
 	for _, f := range r.Findings {
 		switch groupOf(f) {
@@ -85,6 +100,16 @@ func (markdownReporter) Report(w io.Writer, r *result.Result) error {
 			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
 				label, mdCode(e.ID), mdCode(e.RuleID), mdCode(e.Address), mdText(e.Expires),
 				mdText(e.Owner), strings.Join(used, "<br>"), mdText(e.Reason))
+		}
+	}
+	if pc := r.PolicyChanges; pc != nil {
+		fmt.Fprintf(b, "\n### Policy changes pending review (%d)\n\n", len(pc.Changes))
+		fmt.Fprintf(b, "Judged by the policies, enforcement and exceptions of %s (%s); the changes below take effect after merge.\n", mdCode(pc.TrustedRef), mdCode(shortCommit(pc.TrustedCommit)))
+		if len(pc.Changes) > 0 {
+			b.WriteString("\n| Change | Subject | Detail |\n|---|---|---|\n")
+			for _, ch := range pc.Changes {
+				fmt.Fprintf(b, "| %s | %s | %s |\n", mdText(ch.Kind), mdCode(ch.Subject), mdText(ch.Detail))
+			}
 		}
 	}
 	return b.Flush()

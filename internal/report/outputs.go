@@ -63,3 +63,21 @@ func (o Output) Write(stdout io.Writer, r Reporter, res *result.Result) error {
 	}
 	return nil
 }
+
+// WriteAll renders res in every output: to stdout (coloured when o.Color) or
+// to its file (never coloured), each with its own text view.
+func WriteAll(stdout io.Writer, outs []Output, res *result.Result, o Options) error {
+	for _, s := range outs {
+		so := o
+		so.Color = o.Color && s.File == ""
+		so.Verbose, so.MinSeverity = s.Verbose, s.MinSeverity
+		r, err := New(s.Format, so)
+		if err != nil {
+			return err
+		}
+		if err := s.Write(stdout, r, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -203,6 +203,28 @@ func prepare(res *result.Result, red Redactor) *result.Result {
 		c.Rules[i] = r
 	}
 	c.PlanSHA256, c.PolicyHash, c.ToolVersion = s(c.PlanSHA256), s(c.PolicyHash), s(c.ToolVersion)
+	if res.Drift != nil {
+		d := result.Drift{Resources: make([]result.DriftedResource, len(res.Drift.Resources))}
+		for i, dr := range res.Drift.Resources {
+			dr.Address, dr.Type, dr.Action, dr.File = s(dr.Address), s(dr.Type), s(dr.Action), s(dr.File)
+			attrs := make([]result.DriftedAttribute, len(dr.Attributes))
+			for j, a := range dr.Attributes {
+				attrs[j] = result.DriftedAttribute{Path: s(a.Path), Before: s(a.Before), After: s(a.After)}
+			}
+			dr.Attributes = attrs
+			d.Resources[i] = dr
+		}
+		c.Drift = &d
+	}
+	if res.PolicyChanges != nil {
+		pc := *res.PolicyChanges
+		pc.TrustedRef, pc.TrustedCommit = s(pc.TrustedRef), s(pc.TrustedCommit)
+		pc.Changes = make([]result.PolicyChange, len(res.PolicyChanges.Changes))
+		for i, ch := range res.PolicyChanges.Changes {
+			pc.Changes[i] = result.PolicyChange{Kind: s(ch.Kind), Subject: s(ch.Subject), Detail: s(ch.Detail)}
+		}
+		c.PolicyChanges = &pc
+	}
 	// A caller that built findings without deciding gets consistent counts
 	// rather than a report that contradicts its own list.
 	if c.Summary.Total != len(c.Findings) || c.Verdict == "" {
@@ -376,4 +398,46 @@ func ruleIndex(rules []result.Rule) map[string]result.Rule {
 		m[r.ID] = r
 	}
 	return m
+}
+
+// shortCommit is the abbreviated commit id reports show.
+func shortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
+}
+
+// DriftRuleID is the rule id under which formats that only know findings
+// (SARIF, JUnit) carry drifted resources.
+const DriftRuleID = "DRIFT"
+
+// driftFindings renders each drifted resource as a denied finding, for the
+// formats whose only unit is a finding.
+func driftFindings(r *result.Result) []result.Finding {
+	if r.Drift == nil {
+		return nil
+	}
+	out := make([]result.Finding, 0, len(r.Drift.Resources))
+	for _, d := range r.Drift.Resources {
+		out = append(out, result.Finding{
+			RuleID: DriftRuleID, Title: "Changed outside Terraform", Address: d.Address, Type: d.Type,
+			Enforcement: result.Deny, Severity: result.High, Message: driftLine(d),
+			Remediation: "Run `tfgate up` to restore the configuration, or change the configuration to match and review it.",
+			File:        d.File, Line: d.Line,
+		})
+	}
+	return out
+}
+
+// driftLine is one resource's drift on one line.
+func driftLine(d result.DriftedResource) string {
+	if d.Action == "deleted" {
+		return d.Address + " was deleted outside Terraform"
+	}
+	parts := make([]string, 0, len(d.Attributes))
+	for _, a := range d.Attributes {
+		parts = append(parts, fmt.Sprintf("%s: %s → %s", a.Path, a.Before, a.After))
+	}
+	return d.Address + " changed outside Terraform: " + strings.Join(parts, "; ")
 }

@@ -154,6 +154,11 @@ func securitySeverity(s result.Severity) string {
 }
 
 func (s sarifReporter) Report(w io.Writer, r *result.Result) error {
+	if df := driftFindings(r); len(df) > 0 {
+		c := *r
+		c.Findings = append(append([]result.Finding(nil), r.Findings...), df...)
+		r = &c
+	}
 	rules, index := s.rules(r)
 	results := make([]sarifResult, 0, len(r.Findings))
 	for _, f := range r.Findings {

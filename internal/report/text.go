@@ -56,6 +56,20 @@ func (t textReporter) Report(w io.Writer, r *result.Result) error {
 		fmt.Fprintf(b, "  %s %s\n", t.paint(ansiRed, "destroy"), a)
 	}
 
+	if d := r.Drift; d != nil {
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold, fmt.Sprintf("DRIFT (%d resources changed outside Terraform)", len(d.Resources))))
+		for _, dr := range d.Resources {
+			fmt.Fprintf(b, "  %s  %s", t.paint(ansiRed, dr.Action), dr.Address)
+			if loc := location(dr.File, dr.Line); loc != "" {
+				fmt.Fprintf(b, "  %s", t.paint(ansiDim, "at "+loc))
+			}
+			fmt.Fprintln(b)
+			for _, a := range dr.Attributes {
+				fmt.Fprintf(b, "      %s: %s → %s\n", a.Path, oneLine(a.Before), oneLine(a.After))
+			}
+		}
+	}
+
 	var groups [4][]result.Finding
 	hidden := 0
 	for _, f := range r.Findings {
@@ -107,6 +121,18 @@ func (t textReporter) Report(w io.Writer, r *result.Result) error {
 			if len(e.UsedBy) > 0 {
 				fmt.Fprintf(b, "           waived: %s\n", strings.Join(e.UsedBy, ", "))
 			}
+		}
+	}
+
+	if pc := r.PolicyChanges; pc != nil {
+		fmt.Fprintf(b, "\n%s\n", t.paint(ansiBold, fmt.Sprintf("POLICY CHANGES PENDING REVIEW (%d)", len(pc.Changes))))
+		fmt.Fprintf(b, "  judged by the policies of %s (%s); these changes take effect after merge\n", pc.TrustedRef, shortCommit(pc.TrustedCommit))
+		for _, ch := range pc.Changes {
+			line := fmt.Sprintf("  %-20s %s", ch.Kind, ch.Subject)
+			if ch.Detail != "" {
+				line += "  " + oneLine(ch.Detail)
+			}
+			fmt.Fprintln(b, line)
 		}
 	}
 

@@ -178,6 +178,11 @@ type Result struct {
 	PolicyHash    string      `json:"policy_hash,omitempty"`
 	ToolVersion   string      `json:"tfgate_version,omitempty"`
 	Time          time.Time   `json:"time"`
+	// PolicyChanges lists how the working tree's policies, enforcement and
+	// exceptions differ from the trusted ones the verdict used (--trusted-ref).
+	PolicyChanges *PolicyChanges `json:"policy_changes_pending_review,omitempty"`
+	// Drift is set by `tfgate drift`: what changed outside Terraform.
+	Drift *Drift `json:"drift,omitempty"`
 	// Rules evaluated in this run (not serialised in the JSON result; SARIF
 	// and `policy list` use it).
 	Rules []Rule `json:"-"`
@@ -215,3 +220,61 @@ func (r *Result) Decide() {
 		r.Verdict = Pass
 	}
 }
+
+// PolicyChanges are the policy-side changes of a pull request, judged by the
+// trusted commit's policies and listed for review: they take effect only
+// after merge.
+type PolicyChanges struct {
+	TrustedRef    string         `json:"trusted_ref"`
+	TrustedCommit string         `json:"trusted_commit"`
+	Changes       []PolicyChange `json:"changes"`
+}
+
+// PolicyChange kinds.
+const (
+	RuleAdded          = "rule added"
+	RuleRemoved        = "rule removed"
+	RuleChanged        = "rule changed"
+	EnforcementChanged = "enforcement changed"
+	ExceptionAdded     = "exception added"
+	ExceptionRemoved   = "exception removed"
+	ExceptionChanged   = "exception changed"
+	PolicyFileChanged  = "policy file changed"
+	PolicySetBroken    = "policy set does not load"
+)
+
+// PolicyChange is one difference: Kind (above), Subject (a rule id, an
+// exception id, a file) and a one-line Detail.
+type PolicyChange struct {
+	Kind    string `json:"kind"`
+	Subject string `json:"subject"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// Drift is what a refresh-only plan found changed outside Terraform. Any
+// drifted resource makes `tfgate drift` exit 1.
+type Drift struct {
+	Resources []DriftedResource `json:"resources"`
+}
+
+// DriftedResource is one managed resource whose live object differs from
+// state: "changed" (Attributes says how) or "deleted" outside Terraform.
+type DriftedResource struct {
+	Address    string             `json:"address"`
+	Type       string             `json:"resource_type,omitempty"`
+	Action     string             `json:"action"`
+	Attributes []DriftedAttribute `json:"attributes,omitempty"`
+	File       string             `json:"file,omitempty"`
+	Line       int                `json:"line,omitempty"`
+}
+
+// DriftedAttribute is one changed value: Path like ingress[0].cidr_blocks,
+// Before (in state) and After (live) as JSON, "(sensitive)" when sensitive.
+type DriftedAttribute struct {
+	Path   string `json:"path"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// Drifted reports whether r.Drift lists any resource.
+func (r *Result) Drifted() bool { return r.Drift != nil && len(r.Drift.Resources) > 0 }

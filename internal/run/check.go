@@ -90,17 +90,23 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 	if err != nil {
 		return nil, err
 	}
+	gcfg, pending, done, err := trustedPolicy(ctx, cfg, o.Plan, o.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	out, err := gate.Evaluate(ctx, gate.Options{
-		Config:       cfg,
-		Env:          env,
-		Plan:         p,
-		VarFiles:     o.Plan.VarFiles,
-		PolicyDirs:   o.Plan.PolicyDirs,
-		AllowDestroy: o.Plan.AllowDestroy,
-		Strict:       o.Plan.Strict,
-		ToolVersion:  o.Plan.ToolVersion,
-		SourceDir:    o.ConfigDir,
-		Discover:     true,
+		Config:        gcfg,
+		PolicyChanges: pending,
+		Env:           env,
+		Plan:          p,
+		VarFiles:      o.Plan.VarFiles,
+		PolicyDirs:    o.Plan.PolicyDirs,
+		AllowDestroy:  o.Plan.AllowDestroy,
+		Strict:        o.Plan.Strict,
+		ToolVersion:   o.Plan.ToolVersion,
+		SourceDir:     o.ConfigDir,
+		Discover:      true,
 	})
 	if err != nil {
 		return nil, err

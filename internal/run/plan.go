@@ -28,6 +28,10 @@ type PlanOptions struct {
 	AllowDestroy []string
 	Strict       bool
 	ToolVersion  string
+	// TrustedRef (--trusted-ref): judge by the policies, enforcement and
+	// exceptions of this git commit (a pull request's base); the working
+	// tree's changes to them are reported as pending review.
+	TrustedRef string
 }
 
 // Gated is the outcome of plan → gate: the verdict, the plan it judged
@@ -68,6 +72,11 @@ func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
 	if err := checkVarFiles(e.cfg, varFiles); err != nil {
 		return nil, err
 	}
+	cfg, pending, done, err := trustedPolicy(ctx, e.cfg, o, e.o.Log)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	if err := e.Init(ctx, false); err != nil {
 		return nil, err
 	}
@@ -97,15 +106,16 @@ func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
 		return nil, unrecorded(err)
 	}
 	out, err := gate.Evaluate(ctx, gate.Options{
-		Config:       e.cfg,
-		Env:          e.layout.Env,
-		Plan:         p,
-		SavedPlan:    e.layout.PlanPath(),
-		VarFiles:     varFiles,
-		PolicyDirs:   o.PolicyDirs,
-		AllowDestroy: o.AllowDestroy,
-		Strict:       o.Strict,
-		ToolVersion:  o.ToolVersion,
+		Config:        cfg,
+		PolicyChanges: pending,
+		Env:           e.layout.Env,
+		Plan:          p,
+		SavedPlan:     e.layout.PlanPath(),
+		VarFiles:      varFiles,
+		PolicyDirs:    o.PolicyDirs,
+		AllowDestroy:  o.AllowDestroy,
+		Strict:        o.Strict,
+		ToolVersion:   o.ToolVersion,
 	})
 	if err != nil {
 		return nil, unrecorded(err)
@@ -177,6 +187,7 @@ func (e *Env) Apply(ctx context.Context, o ApplyOptions) error {
 	os.Remove(planPath)
 	e.planned = nil
 	done, _ := prog.Counts()
+	e.applied += total // planned operations: a miscount of events must not skip RecordLive
 	e.progressf("applied %s (%s)", Plural(done, "change"), e)
 	return nil
 }
@@ -243,4 +254,25 @@ func checkVarFiles(cfg *config.Config, varFiles []string) error {
 		return err
 	}
 	return ix.CheckVars(varFiles)
+}
+
+// FallbackFile is the file report results the source mapper could not
+// place point at (line 1): the mapped configuration's root file, else
+// config.SARIFFallback.
+func (g *Gated) FallbackFile(cfg *config.Config) string {
+	if g.SourceFile != "" {
+		return g.SourceFile
+	}
+	return cfg.SARIFFallback(g.PlanName)
+}
+
+// CheckVars checks every --var is NAME=VALUE before anything runs.
+func CheckVars(vars []string) error {
+	for _, v := range vars {
+		k, _, ok := strings.Cut(v, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return fmt.Errorf("--var %q: want NAME=VALUE", v)
+		}
+	}
+	return nil
 }

@@ -46,6 +46,8 @@ func TestPlanOptions(t *testing.T) {
 			[]tfexec.PlanOption{tfexec.Out("/p/tfplan"), tfexec.VarFile("/a.tfvars"), tfexec.VarFile("/b.tfvars"), tfexec.Var("x=1")}},
 		{"destroy with lock timeout", PlanOptions{Destroy: true, LockTimeout: "30s"},
 			[]tfexec.PlanOption{tfexec.Destroy(true), tfexec.LockTimeout("30s")}},
+		{"refresh-only (drift)", PlanOptions{Out: "/p/drift", RefreshOnly: true},
+			[]tfexec.PlanOption{tfexec.Out("/p/drift"), tfexec.RefreshOnly(true)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,6 +75,14 @@ func TestApplyOptionsOnlySavedPlan(t *testing.T) {
 func TestDestroyOptions(t *testing.T) {
 	got := DestroyOptions{VarFiles: []string{"/a.tfvars"}, Vars: []string{"k=v"}}.options()
 	want := []tfexec.DestroyOption{tfexec.VarFile("/a.tfvars"), tfexec.Var("k=v")}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("options() = %#v, want %#v", got, want)
+	}
+}
+
+func TestRefreshOptions(t *testing.T) {
+	got := RefreshOptions{VarFiles: []string{"/a.tfvars"}, Vars: []string{"k=v"}, LockTimeout: "5s"}.options()
+	want := []tfexec.ApplyOption{tfexec.RefreshOnly(true), tfexec.VarFile("/a.tfvars"), tfexec.Var("k=v"), tfexec.LockTimeout("5s")}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("options() = %#v, want %#v", got, want)
 	}

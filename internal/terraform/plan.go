@@ -13,6 +13,10 @@ type PlanOptions struct {
 	Vars        []string // -var K=V
 	Destroy     bool     // -destroy
 	LockTimeout string   // -lock-timeout, default 0s
+	// RefreshOnly plans no change to infrastructure: it only reads the live
+	// objects, so the saved plan's resource_drift is what changed outside
+	// Terraform (tfgate drift).
+	RefreshOnly bool
 }
 
 func (o PlanOptions) options() []tfexec.PlanOption {
@@ -28,6 +32,9 @@ func (o PlanOptions) options() []tfexec.PlanOption {
 	}
 	if o.Destroy {
 		opts = append(opts, tfexec.Destroy(true))
+	}
+	if o.RefreshOnly {
+		opts = append(opts, tfexec.RefreshOnly(true))
 	}
 	if o.LockTimeout != "" {
 		opts = append(opts, tfexec.LockTimeout(o.LockTimeout))

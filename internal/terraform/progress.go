@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -358,4 +359,26 @@ func ed(action string) string {
 		return "replaced"
 	}
 	return action + " done"
+}
+
+// ModeFor picks how progress written to w is shown: the JSON stream when
+// asked, a live line on a terminal unless NO_COLOR is set, else plain lines.
+func ModeFor(jsonStream bool, getenv func(string) string, w any) ProgressMode {
+	switch {
+	case jsonStream:
+		return JSONStream
+	case getenv("NO_COLOR") != "" || !IsTerminal(w):
+		return Plain
+	}
+	return Live
+}
+
+// IsTerminal reports whether w is a character device (a terminal).
+func IsTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
