@@ -276,10 +276,9 @@ func TestFaultTfgateDirUnwritableOrFull(t *testing.T) {
 	})
 	os.RemoveAll(l.EnvDir())
 	t.Logf("a plan writes %d KiB under .tfgate/dev", need/1024)
-	// Only a quarter for now: with half, Terraform writes a truncated saved
-	// plan without reporting the full disk and tfgate fails closed on
-	// `terraform show` with an unclear message (docs/RELIABILITY.md, open).
-	for _, frac := range []int64{25} {
+	// With half or more, Terraform writes a truncated saved plan without
+	// reporting the full disk; tfgate must still say the disk is full.
+	for _, frac := range []int64{25, 50} {
 		size := max(4096, need*frac/100/4096*4096)
 		mountTmpfs(t, l.EnvDir(), "size="+strconv.FormatInt(size, 10))
 		code, _, stderr = tfgate(t, root, nil, "plan", "--env", "dev", "--local")

@@ -91,7 +91,9 @@ func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
 	}
 	js, err := e.runner.ShowPlan(ctx, e.layout.PlanPath())
 	if err != nil {
-		return nil, err
+		// A saved plan Terraform cannot read is never left for apply.
+		e.removeSavedPlan()
+		return nil, diskFull(e.layout.PlanPath(), e.layout.Rel(e.layout.PlanPath()), err)
 	}
 	if err := atomicfile.WriteFile(e.layout.PlanJSONPath(), js, 0o600); err != nil {
 		return nil, err
