@@ -185,6 +185,7 @@ func catalogue() []badInput {
 		{group: "flags", name: "bool flag with a word", args: []string{"check", "{testdata}/rds_unprotected.json", "--strict=maybe"}, code: 2, want: []string{"--strict", "maybe"}},
 		{group: "flags", name: "bad --var", args: []string{"plan", "--env", "dev", "--var", "novalue"}, code: 2, want: []string{`--var "novalue"`}},
 		{group: "flags", name: "-C missing", args: []string{"-C", "/no/such/dir", "version"}, code: 2, want: []string{"-C /no/such/dir"}},
+		{group: "flags", name: "unlock --lock-id in local mode", args: []string{"unlock", "--env", "dev", "--local", "--lock-id", "5c2c06a1"}, code: 2, want: []string{"local", "lock-id"}},
 		{group: "flags", name: "port out of range", args: []string{"local", "start", "--port", "70000"}, code: 2, want: []string{"--port 70000"}},
 
 		// environment

@@ -157,14 +157,19 @@ func (f *envFlags) register(c flagSet, withLocal bool) {
 
 // open opens the environment the flags name for one command.
 func (a *App) open(ctx context.Context, f *envFlags, command string, startEmulator, noLock bool) (*run.Env, error) {
-	cfg, err := a.loadConfig()
+	o, err := a.options(f, command, startEmulator, noLock)
 	if err != nil {
 		return nil, err
 	}
-	return run.Open(ctx, run.Options{
+	return run.Open(ctx, o)
+}
+
+func (a *App) options(f *envFlags, command string, startEmulator, noLock bool) (run.Options, error) {
+	cfg, err := a.loadConfig()
+	return run.Options{
 		Config: cfg, Env: f.env, Local: f.local, Command: command,
 		PluginDir: f.pluginDir, BackendConfig: f.backendConfig,
 		StartEmulator: startEmulator, NoLock: noLock, NoInstall: a.noInstall(),
 		Log: a.Stderr, Events: a.Stdout, Mode: tfg.ModeFor(f.json, a.Getenv, a.Stderr), Getenv: a.Getenv,
-	})
+	}, err
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/saprism/tfgate/internal/config"
-
 	"github.com/saprism/tfgate/internal/doctor"
 	"github.com/spf13/cobra"
 )
@@ -35,11 +34,7 @@ func (a *App) doctorCommand() *cobra.Command {
 				return err
 			}
 			r := doctor.Run(cmd.Context(), doctor.Options{Root: root, PluginDir: pluginDir, NoInstall: a.noInstall(), Install: install, Progress: a.Stderr})
-			if problems {
-				r.WriteProblems(a.Stdout)
-			} else {
-				r.WriteText(a.Stdout)
-			}
+			r.Write(a.Stdout, problems)
 			if !r.Ready() {
 				return errors.New("not ready for `up --local`: see what to do above")
 			}

@@ -314,6 +314,15 @@ func goProxyReachable(ctx context.Context) error {
 	return cmd.Run()
 }
 
+// Write writes the report: only what needs doing when problemsOnly.
+func (r *Report) Write(w io.Writer, problemsOnly bool) {
+	if problemsOnly {
+		r.WriteProblems(w)
+	} else {
+		r.WriteText(w)
+	}
+}
+
 // WriteText prints the report for people.
 func (r *Report) WriteText(w io.Writer) {
 	fmt.Fprintln(w, "tfgate doctor: what `tfgate up --local` needs here")

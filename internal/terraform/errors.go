@@ -108,10 +108,27 @@ func (e *StalePlanError) Error() string {
 type LockedError struct {
 	Env    string
 	Detail string
+	Local  bool
+}
+
+// LockID is the ID of the lock in Terraform's lock info, or "".
+func (e *LockedError) LockID() string {
+	if m := lockIDPattern.FindStringSubmatch(e.Detail); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func (e *LockedError) Error() string {
-	return "environment " + e.Env + " is locked: another terraform run holds its state lock (" + e.Detail + "); wait for it to finish, or use `terraform force-unlock` if it died"
+	fix := "`tfgate unlock --env " + e.Env
+	if e.Local {
+		fix += " --local`"
+	} else if id := e.LockID(); id != "" {
+		fix += " --lock-id " + id + "`"
+	} else {
+		fix += " --lock-id ID` (the ID from the lock info)"
+	}
+	return "environment " + e.Env + " is locked: another terraform run holds its state lock (" + e.Detail + "); wait for it to finish, or if that run died: " + fix
 }
 
 // cliConfigWarning is the block Terraform prints on every command when

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -107,5 +108,43 @@ func TestCheckVersion(t *testing.T) {
 		if err != nil && !strings.Contains(err.Error(), ">= 1.5.0") {
 			t.Errorf("message %q does not say what is needed", err)
 		}
+	}
+}
+
+// A remote state lock left by a dead run: the error names the command that
+// clears it, with the lock ID Terraform printed (JSON diagnostic or stderr).
+func TestLockedErrorNamesTheUnlockCommand(t *testing.T) {
+	cfg := repo(t)
+	const id = "5c2c06a1-08b4-2a6c-8e01-3f3d0b1f0c7e"
+	detail := "ConditionalCheckFailedException: The conditional request failed\nLock Info:\n  ID:        " + id + "\n  Path:      b/tfgate/production.tfstate\n  Operation: OperationTypeApply\n  Who:       runner@ci"
+	stderr := "exit status 1\n\nError: Error acquiring the state lock\n\n" + detail + "\n"
+	for _, tc := range []struct {
+		name  string
+		local bool
+		diag  bool
+		want  string
+	}{
+		{"aws diagnostic", false, true, "tfgate unlock --env dev --lock-id " + id + "`"},
+		{"aws stderr", false, false, "tfgate unlock --env dev --lock-id " + id + "`"},
+		{"local", true, true, "tfgate unlock --env dev --local`"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, _ := NewLayout(cfg, "dev", tc.local)
+			r := &Runner{Layout: l}
+			var prog *Progress
+			if tc.diag {
+				prog = NewProgress(&strings.Builder{}, ProgressOptions{Mode: Quiet})
+				d, _ := json.Marshal(map[string]any{"type": "diagnostic", "diagnostic": map[string]any{"severity": "error", "summary": "Error acquiring the state lock", "detail": detail}})
+				prog.Write(append(d, '\n'))
+			}
+			err := r.classify(context.Background(), "plan", errors.New(stderr), prog)
+			var le *LockedError
+			if !errors.As(err, &le) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("got %v\nwant one line containing %q", err, tc.want)
+			}
+			if !tc.local && le.LockID() != id {
+				t.Errorf("LockID() = %q", le.LockID())
+			}
+		})
 	}
 }

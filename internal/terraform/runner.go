@@ -56,11 +56,11 @@ func (r *Runner) classify(ctx context.Context, command string, err error, prog *
 	stderr := cleanStderr(err.Error())
 	for _, d := range diags {
 		if strings.Contains(d.Summary, "Error acquiring the state lock") {
-			return &LockedError{Env: r.Layout.Env, Detail: oneLine(d.Detail)}
+			return &LockedError{Env: r.Layout.Env, Detail: oneLine(d.Detail), Local: r.Layout.Local}
 		}
 	}
 	if strings.Contains(stderr, "Error acquiring the state lock") {
-		return &LockedError{Env: r.Layout.Env, Detail: firstErrorLine(stderr)}
+		return &LockedError{Env: r.Layout.Env, Detail: lockDetail(stderr), Local: r.Layout.Local}
 	}
 	if strings.Contains(stderr, "Saved plan is stale") {
 		return &StalePlanError{Env: r.Layout.Env, Local: r.Layout.Local}
