@@ -17,18 +17,11 @@ import (
 // Drifted() says whether anything drifted; a fail verdict is a result, not
 // an error.
 func (e *Env) Drift(ctx context.Context, o PlanOptions) (*Gated, error) {
-	varFiles, err := e.cfg.VarFiles(e.layout.Env, o.VarFiles)
-	if err != nil {
-		return nil, err
-	}
-	cfg, pending, done, err := trustedPolicy(ctx, e.cfg, o, e.o.Log)
+	varFiles, cfg, pending, done, err := e.prepare(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	if err := e.Init(ctx, false); err != nil {
-		return nil, err
-	}
 	e.progressf("terraform plan -refresh-only (%s)...", e)
 	// Its own file: the saved plan of `tfgate plan` stays applicable.
 	out := filepath.Join(e.layout.ModeDir(), "drift.tfplan")

@@ -61,25 +61,14 @@ func (e *Env) removeSavedPlan() {
 // Plan runs init (if needed) → plan -out → show -json → gate → decision
 // record. A fail verdict is a result, not an error: the caller reports it.
 func (e *Env) Plan(ctx context.Context, o PlanOptions) (*Gated, error) {
-	varFiles, err := e.cfg.VarFiles(e.layout.Env, o.VarFiles)
-	if err != nil {
-		return nil, err
-	}
 	// The previous saved plan goes first: whatever fails below, no older
 	// plan can be applied by mistake.
 	e.removeSavedPlan()
-	// Bad var files fail here, naming file:line, before a plan of minutes.
-	if err := checkVarFiles(e.cfg, varFiles); err != nil {
-		return nil, err
-	}
-	cfg, pending, done, err := trustedPolicy(ctx, e.cfg, o, e.o.Log)
+	varFiles, cfg, pending, done, err := e.prepare(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	if err := e.Init(ctx, false); err != nil {
-		return nil, err
-	}
 	e.progressf("terraform plan (%s)...", e)
 	prog := e.progress(0, nil)
 	err = e.terraformRun(ctx, "plan", func(ctx context.Context) error {
@@ -246,6 +235,27 @@ func (e *Env) Destroy(ctx context.Context, extraVarFiles, vars []string) error {
 	}
 	e.StopOwnedEmulator()
 	return nil
+}
+
+// prepare is what plan and drift do before Terraform plans: resolve and
+// check the var files (bad ones fail here, naming file:line, before a plan
+// of minutes), pick the configuration whose policies judge (the working
+// tree's, or --trusted-ref's; done removes that checkout) and init.
+func (e *Env) prepare(ctx context.Context, o PlanOptions) (varFiles []string, cfg *config.Config, pending *result.PolicyChanges, done func(), err error) {
+	if varFiles, err = e.cfg.VarFiles(e.layout.Env, o.VarFiles); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if err = checkVarFiles(e.cfg, varFiles); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if cfg, pending, done, err = trustedPolicy(ctx, e.cfg, o, e.o.Log); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if err = e.Init(ctx, false); err != nil {
+		done()
+		return nil, nil, nil, nil, err
+	}
+	return varFiles, cfg, pending, done, nil
 }
 
 // checkVarFiles checks var files against the configuration's variable

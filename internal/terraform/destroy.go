@@ -14,15 +14,24 @@ type DestroyOptions struct {
 }
 
 func (o DestroyOptions) options() []tfexec.DestroyOption {
-	var opts []tfexec.DestroyOption
-	for _, f := range o.VarFiles {
-		opts = append(opts, tfexec.VarFile(f))
+	return inputOptions[tfexec.DestroyOption](nil, o.VarFiles, o.Vars, o.LockTimeout)
+}
+
+// inputOptions are the options every command that evaluates the
+// configuration shares, after first: -var-file, -var, -lock-timeout.
+// terraform-exec's option values implement each command's option interface;
+// the type assertion only fails for a command that takes no variables,
+// which the options tests would show.
+func inputOptions[O any](first []O, varFiles, vars []string, lockTimeout string) []O {
+	opts := first
+	for _, f := range varFiles {
+		opts = append(opts, any(tfexec.VarFile(f)).(O))
 	}
-	for _, v := range o.Vars {
-		opts = append(opts, tfexec.Var(v))
+	for _, v := range vars {
+		opts = append(opts, any(tfexec.Var(v)).(O))
 	}
-	if o.LockTimeout != "" {
-		opts = append(opts, tfexec.LockTimeout(o.LockTimeout))
+	if lockTimeout != "" {
+		opts = append(opts, any(tfexec.LockTimeout(lockTimeout)).(O))
 	}
 	return opts
 }

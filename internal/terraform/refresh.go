@@ -18,17 +18,7 @@ type RefreshOptions struct {
 }
 
 func (o RefreshOptions) options() []tfexec.ApplyOption {
-	opts := []tfexec.ApplyOption{tfexec.RefreshOnly(true)}
-	for _, f := range o.VarFiles {
-		opts = append(opts, tfexec.VarFile(f))
-	}
-	for _, v := range o.Vars {
-		opts = append(opts, tfexec.Var(v))
-	}
-	if o.LockTimeout != "" {
-		opts = append(opts, tfexec.LockTimeout(o.LockTimeout))
-	}
-	return opts
+	return inputOptions([]tfexec.ApplyOption{tfexec.RefreshOnly(true)}, o.VarFiles, o.Vars, o.LockTimeout)
 }
 
 // Refresh runs `terraform apply -refresh-only -auto-approve -json`,
