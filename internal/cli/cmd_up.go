@@ -46,9 +46,6 @@ func (a *App) upCommand() *cobra.Command {
 			if err := env.Apply(ctx, pf.applyOptions()); err != nil {
 				return err
 			}
-			if err := env.RecordLive(ctx, pf.options()); err != nil {
-				return err
-			}
 			outs, err := env.Outputs(ctx)
 			if err != nil {
 				return err

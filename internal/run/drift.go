@@ -2,9 +2,11 @@ package run
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 
+	"github.com/saprism/tfgate/internal/atomicfile"
 	"github.com/saprism/tfgate/internal/gate"
 	"github.com/saprism/tfgate/internal/plan"
 	tfg "github.com/saprism/tfgate/internal/terraform"
@@ -66,22 +68,40 @@ func (e *Env) Drift(ctx context.Context, o PlanOptions) (*Gated, error) {
 	return &Gated{Result: g.Result, Plan: p, PlanName: e.layout.Rel(out), SourceFile: g.SourceFile}, nil
 }
 
-// RecordLive makes state match the live objects right after Apply
-// (terraform apply -refresh-only), when Apply changed anything. It changes no infrastructure; without
-// it, values that other resources change after creation (a security
-// group's rules, created as separate resources) would show as drift on the
-// next `tfgate drift`, and a drift check that always fires is ignored.
-func (e *Env) RecordLive(ctx context.Context, o PlanOptions) error {
-	if e.applied == 0 {
-		// Nothing changed, so nothing can have changed as a side effect.
-		return nil
+// recordLive makes state match the live objects right after an apply that
+// changed something (terraform apply -refresh-only). It changes no
+// infrastructure; without it, values that other resources change after
+// creation (a security group's rules, created as separate resources) would
+// show as drift on the next `tfgate drift`, and a drift check that always
+// fires is ignored. The refresh evaluates the configuration with the saved
+// plan's own variable values (p.Raw.Variables), written for the moment to a
+// 0600 var file next to the state, so `tfgate apply` needs no --var again.
+// A failure is a warning: the infrastructure change itself succeeded.
+func (e *Env) recordLive(ctx context.Context, p *plan.Plan) error {
+	vars := map[string]any{}
+	if p.Raw != nil {
+		for name, v := range p.Raw.Variables {
+			if v != nil {
+				vars[name] = v.Value
+			}
+		}
 	}
-	varFiles, err := e.cfg.VarFiles(e.layout.Env, o.VarFiles)
+	data, err := json.Marshal(vars)
 	if err != nil {
 		return err
 	}
+	vf := filepath.Join(e.layout.ModeDir(), "refresh.tfvars.json")
+	defer os.Remove(vf)
+	if err := atomicfile.WriteFile(vf, data, 0o600); err != nil {
+		return err
+	}
 	e.progressf("recording the live state (terraform apply -refresh-only; no infrastructure change)...")
-	return e.terraformRun(ctx, "apply -refresh-only", func(ctx context.Context) error {
-		return e.runner.Refresh(ctx, tfg.RefreshOptions{VarFiles: varFiles, Vars: o.Vars}, e.progress(0, nil))
+	err = e.terraformRun(ctx, "apply -refresh-only", func(ctx context.Context) error {
+		return e.runner.Refresh(ctx, tfg.RefreshOptions{VarFiles: []string{vf}}, e.progress(0, p.Redactor))
 	})
+	if err != nil && ctx.Err() == nil {
+		e.infof("warning: recording the live state failed (the next `tfgate drift` may report changes this apply caused): %s", p.Redactor.Redact(firstLine(err.Error())))
+		return nil
+	}
+	return err
 }

@@ -133,7 +133,9 @@ type ApplyOptions struct {
 // plan with the policies in force now and o's gate flags, and apply goes
 // ahead only when that passes and matches the record (gate.Reverify). The
 // plan's sensitive values are scrubbed from Terraform's progress and errors
-// while it runs.
+// while it runs. After an apply that changed something, state is brought in
+// line with the live objects (recordLive), so `tfgate drift` starts from
+// zero after `apply` and `up` alike.
 func (e *Env) Apply(ctx context.Context, o ApplyOptions) error {
 	planPath := e.layout.PlanPath()
 	if _, err := os.Stat(planPath); err != nil {
@@ -178,9 +180,12 @@ func (e *Env) Apply(ctx context.Context, o ApplyOptions) error {
 	os.Remove(planPath)
 	e.planned = nil
 	done, _ := prog.Counts()
-	e.applied += total // planned operations: a miscount of events must not skip RecordLive
 	e.progressf("applied %s (%s)", Plural(done, "change"), e)
-	return nil
+	if total == 0 {
+		// Nothing changed, so nothing changed as a side effect either.
+		return nil
+	}
+	return e.recordLive(ctx, out.Plan)
 }
 
 // refusal is the error of a saved plan apply will not run: a DeniedError

@@ -94,8 +94,6 @@ type Env struct {
 	emuStarted bool
 	// planned is the plan this run made and gated: Apply uses it.
 	planned *Gated
-	// applied counts the operations this run's Apply applied.
-	applied int
 }
 
 // Open validates the environment, takes its lock, finds terraform and

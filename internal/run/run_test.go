@@ -78,6 +78,15 @@ func TestUpDecodesThePlanOnce(t *testing.T) {
 	if !strings.Contains(log.String(), "[1/1 ") {
 		t.Errorf("apply progress has no total from the decoded plan:\n%s", log.String())
 	}
+	// The live state was recorded after the apply, with the plan's own
+	// variable values (the stack's name variable has no default), and the
+	// var file holding them is gone.
+	if !strings.Contains(log.String(), "recording the live state") || strings.Contains(log.String(), "recording the live state failed") {
+		t.Errorf("no clean refresh-only apply after the apply:\n%s", log.String())
+	}
+	if _, err := os.Stat(filepath.Join(env.Layout().ModeDir(), "refresh.tfvars.json")); !os.IsNotExist(err) {
+		t.Errorf("refresh var file left behind: %v", err)
+	}
 	if err := env.Destroy(ctx, nil, nil); err != nil {
 		t.Fatalf("destroy: %v\n%s", err, log.String())
 	}
