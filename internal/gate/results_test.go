@@ -190,4 +190,3 @@ func writeGz(t *testing.T, path string, data []byte) {
 		t.Fatal(err)
 	}
 }
-
