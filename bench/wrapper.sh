@@ -30,12 +30,17 @@ go build -o "$out/tfgate" ./cmd/tfgate
 tfgate=$out/tfgate
 tf=$("$tfgate" doctor --which terraform)
 
+# ensure_emu starts the emulator when none runs (untimed): `down` may stop
+# the one it used, and plain terraform needs one running.
 started=0
-if ! "$tfgate" local status 2>/dev/null | grep -q running; then
-	"$tfgate" local start >/dev/null
-	started=1
-fi
+ensure_emu() {
+	if "$tfgate" local status 2>/dev/null | grep -q 'not running'; then
+		"$tfgate" local start >/dev/null
+		started=1
+	fi
+}
 cleanup() {
+	ensure_emu
 	"$tfgate" down --env dev --local >"$out/down-final.log" 2>&1 || true
 	if [[ $started == 1 ]]; then "$tfgate" local stop >/dev/null 2>&1 || true; fi
 }
@@ -43,7 +48,9 @@ trap cleanup EXIT
 
 # Start from nothing, and let tfgate init and prepare the working copy
 # (untimed): both sides then run on an initialised data dir.
+ensure_emu
 "$tfgate" down --env dev --local >"$out/down-0.log" 2>&1 || true
+ensure_emu
 "$tfgate" init --env dev --local >"$out/init.log" 2>&1
 
 # timed NAME ROUND CMD...: runs CMD, appends "name round wall user sys maxrss_kb load1" to times.txt.
@@ -68,11 +75,13 @@ plain_env() {
 }
 
 run_a() {
+	ensure_emu
 	timed tfgate-plan "$1" "$tfgate" plan --env dev --local
 	timed tfgate-apply "$1" "$tfgate" apply --env dev --local
 	"$tfgate" down --env dev --local >"$out/down-a-$1.log" 2>&1
 }
 run_b() {
+	ensure_emu
 	(
 		plain_env
 		cd "$TFGATE_WORKDIR"
@@ -83,6 +92,7 @@ run_b() {
 	"$tfgate" down --env dev --local >"$out/down-b-$1.log" 2>&1
 }
 run_c() {
+	ensure_emu
 	timed tfgate-up "$1" "$tfgate" up --env dev --local
 	"$tfgate" down --env dev --local >"$out/down-c-$1.log" 2>&1
 }
