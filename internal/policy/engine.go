@@ -11,8 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -29,15 +31,28 @@ type Options struct {
 	// an extra dir has its own copy of it (package tfgate.lib), e.g. the
 	// repository's policies/ being edited.
 	NoEmbedded bool
+	// Groups is how many rule groups are evaluated in parallel; 0 means
+	// GOMAXPROCS (one per core the process may use).
+	Groups int
 }
 
-// Engine is a compiled policy set with one prepared query.
+// Engine is a compiled policy set with one prepared query per group of
+// rule packages; the groups are evaluated in parallel on one input value.
 type Engine struct {
 	rules     []*rule
 	overrides map[string]map[string]result.Enforcement
-	query     rego.PreparedEvalQuery
+	groups    []group
 	hash      string
 	compiler  *ast.Compiler
+}
+
+// group is the rules of some packages and the query that evaluates them.
+// A package is never split: its rules share helpers (an S3 link index, a
+// list of live buckets) that OPA computes once per query, so splitting it
+// would compute them twice.
+type group struct {
+	rules []int // indexes into Engine.rules
+	query rego.PreparedEvalQuery
 }
 
 // New loads, compiles and prepares the policy set. Any error (parse,
@@ -76,24 +91,67 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e.hash = withOverrides(e.hash, e.overrides)
-	// One query for every rule: r<i> = {f | f := data.<rule>[_]}. A set
-	// comprehension is defined even when a rule produces nothing, so one
-	// silent rule cannot hide the others.
-	body := make(ast.Body, 0, len(rules))
-	for i, r := range rules {
-		body = append(body, ast.Equality.Expr(ast.VarTerm(fmt.Sprintf("r%d", i)),
-			ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
-				ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(r.ref.Append(ast.VarTerm("$_"))))))))
+	n := opts.Groups
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
 	}
-	e.query, err = rego.New(
-		rego.ParsedQuery(body),
-		rego.Compiler(c),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("policy prepare: %w", err)
+	for _, idx := range partition(rules, n) {
+		// One query per group: r<i> = {f | f := data.<rule>[_]}. A set
+		// comprehension is defined even when a rule produces nothing, so
+		// one silent rule cannot hide the others.
+		body := make(ast.Body, 0, len(idx))
+		for _, i := range idx {
+			body = append(body, ast.Equality.Expr(ast.VarTerm(fmt.Sprintf("r%d", i)),
+				ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
+					ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(rules[i].ref.Append(ast.VarTerm("$_"))))))))
+		}
+		q, err := rego.New(
+			rego.ParsedQuery(body),
+			rego.Compiler(c),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("policy prepare: %w", err)
+		}
+		e.groups = append(e.groups, group{rules: idx, query: q})
 	}
 	return e, nil
+}
+
+// partition splits the rules into at most n groups of whole packages,
+// balanced by rule count (largest package first, each to the lightest
+// group), deterministically.
+func partition(rules []*rule, n int) [][]int {
+	byPkg := map[string][]int{}
+	var pkgs []string
+	for i, r := range rules {
+		p := r.ref[:len(r.ref)-1].String()
+		if _, ok := byPkg[p]; !ok {
+			pkgs = append(pkgs, p)
+		}
+		byPkg[p] = append(byPkg[p], i)
+	}
+	sort.SliceStable(pkgs, func(i, j int) bool {
+		if a, b := len(byPkg[pkgs[i]]), len(byPkg[pkgs[j]]); a != b {
+			return a > b
+		}
+		return pkgs[i] < pkgs[j]
+	})
+	n = max(1, min(n, len(pkgs)))
+	groups := make([][]int, n)
+	for _, p := range pkgs {
+		light := 0
+		for g := range groups {
+			if len(groups[g]) < len(groups[light]) {
+				light = g
+			}
+		}
+		groups[light] = append(groups[light], byPkg[p]...)
+	}
+	for _, g := range groups {
+		sort.Ints(g)
+	}
+	return groups
 }
 
 func validateOverrides(in map[string]map[string]string, rules []*rule) (map[string]map[string]result.Enforcement, error) {
@@ -162,16 +220,36 @@ func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string)
 // EvaluateValue is Evaluate on an input already converted to an OPA value
 // (so a caller evaluating one plan several times converts it once).
 func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, env string) ([]result.Finding, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, evalError(err)
+	// The groups share the input value: OPA only reads it.
+	sets := make([]rego.ResultSet, len(e.groups))
+	errs := make([]error, len(e.groups))
+	eval := func(g int) {
+		sets[g], errs[g] = e.groups[g].query.Eval(ctx, rego.EvalParsedInput(input))
 	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("policy evaluation: expected one result, got %d", len(rs))
+	if len(e.groups) == 1 {
+		eval(0)
+	} else {
+		var wg sync.WaitGroup
+		for g := range e.groups {
+			wg.Go(func() { eval(g) })
+		}
+		wg.Wait()
+	}
+	bindings := make([]rego.Vars, len(e.rules))
+	for g, grp := range e.groups {
+		if errs[g] != nil {
+			return nil, evalError(errs[g])
+		}
+		if len(sets[g]) != 1 {
+			return nil, fmt.Errorf("policy evaluation: expected one result, got %d", len(sets[g]))
+		}
+		for _, i := range grp.rules {
+			bindings[i] = sets[g][0].Bindings
+		}
 	}
 	var out []result.Finding
 	for i, r := range e.rules {
-		vals, ok := rs[0].Bindings[fmt.Sprintf("r%d", i)].([]any)
+		vals, ok := bindings[i][fmt.Sprintf("r%d", i)].([]any)
 		if !ok {
 			return nil, fmt.Errorf("%s: rule %s: findings are not a set", r.loc, r.ID)
 		}
