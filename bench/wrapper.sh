@@ -51,6 +51,7 @@ trap cleanup EXIT
 ensure_emu
 "$tfgate" down --env dev --local >"$out/down-0.log" 2>&1 || true
 ensure_emu
+"$tfgate" local reset >/dev/null
 "$tfgate" init --env dev --local >"$out/init.log" 2>&1
 
 # timed NAME ROUND CMD...: runs CMD, appends "name round wall user sys maxrss_kb load1" to times.txt.
@@ -74,11 +75,20 @@ plain_env() {
 	for f in "${vfs[@]}"; do varargs+=("-var-file=$f"); done
 }
 
+# clean destroys what a phase applied and empties the emulator (untimed):
+# moto keeps some objects a destroy deleted (a backup plan), and the next
+# apply would then collide with them.
+clean() {
+	"$tfgate" down --env dev --local >"$out/down-$1.log" 2>&1
+	ensure_emu
+	"$tfgate" local reset >/dev/null
+}
+
 run_a() {
 	ensure_emu
 	timed tfgate-plan "$1" "$tfgate" plan --env dev --local
 	timed tfgate-apply "$1" "$tfgate" apply --env dev --local
-	"$tfgate" down --env dev --local >"$out/down-a-$1.log" 2>&1
+	clean "a-$1"
 }
 run_b() {
 	ensure_emu
@@ -89,12 +99,12 @@ run_b() {
 		timed plain-show "$1" sh -c '"$0" show -json "$1" >"$2"' "$tf" "$out/plain.tfplan" "$out/plain.json"
 		timed plain-apply "$1" "$tf" apply -input=false "$out/plain.tfplan"
 	)
-	"$tfgate" down --env dev --local >"$out/down-b-$1.log" 2>&1
+	clean "b-$1"
 }
 run_c() {
 	ensure_emu
 	timed tfgate-up "$1" "$tfgate" up --env dev --local
-	"$tfgate" down --env dev --local >"$out/down-c-$1.log" 2>&1
+	clean "c-$1"
 }
 
 : >"$out/times.txt"
