@@ -297,7 +297,20 @@ resolve(mod, ref) := {[mod, a] | a := ref_address(ref)} if {
 # link_keys(a, p): what a's attribute p points at.
 link_keys(a, p) := {["v", v] | some v in known_values(a, p)} | link_keys_of_refs(a, p)
 
-link_keys_of_refs(a, p) := {["r", m, addr, k] |
+# The common case first (a resource without an instance key referring
+# directly to other resources, no literal index): resolve is the reference's
+# own address in a's module and instance_keys is {"any"}, so both calls,
+# which dominated the S3 link index on large plans, are skipped.
+link_keys_of_refs(a, p) := keys if {
+	object.get(a, "index", null) == null
+	refs := references(a, p)
+	every ref in refs {
+		not contains(ref, "[")
+		not ref_module_hop(ref)
+	}
+	mod := object.get(a, "module_address", "")
+	keys := {["r", mod, addr, "any"] | some ref in refs; addr := ref_address(ref)}
+} else := {["r", m, addr, k] |
 	refs := references(a, p)
 	some ref in refs
 	some [m, addr] in resolve(object.get(a, "module_address", ""), ref)
