@@ -11,10 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -238,11 +240,58 @@ func (e *Engine) Hash() string { return e.hash }
 // with enforcement resolved for env, sorted by rule id then address. On any
 // error no finding is returned.
 func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string) ([]result.Finding, error) {
-	v, err := ast.InterfaceToValue(input)
+	v, err := InputValue(input)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}
 	return e.EvaluateValue(ctx, v, env)
+}
+
+// InputValue converts a policy input to an OPA value like
+// ast.InterfaceToValue, except that a Go map met twice becomes one shared
+// term: the plan input holds every resource change twice (in
+// resource_changes and in resources_by_type), and converting both copies
+// doubled the largest part of the value. OPA values are immutable, so
+// sharing is safe.
+func InputValue(input map[string]any) (ast.Value, error) {
+	c := converter{seen: map[unsafe.Pointer]ast.Value{}}
+	return c.value(input)
+}
+
+type converter struct {
+	seen map[unsafe.Pointer]ast.Value
+}
+
+func (c *converter) value(x any) (ast.Value, error) {
+	switch x := x.(type) {
+	case map[string]any:
+		key := reflect.ValueOf(x).UnsafePointer()
+		if v, ok := c.seen[key]; ok && key != nil {
+			return v, nil
+		}
+		kvs := make([][2]*ast.Term, 0, len(x))
+		for k, e := range x {
+			v, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+		}
+		obj := ast.NewObject(kvs...)
+		c.seen[key] = obj
+		return obj, nil
+	case []any:
+		terms := make([]*ast.Term, len(x))
+		for i, e := range x {
+			v, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(v)
+		}
+		return ast.NewArray(terms...), nil
+	}
+	return ast.InterfaceToValue(x)
 }
 
 // EvaluateValue is Evaluate on an input already converted to an OPA value
