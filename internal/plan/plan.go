@@ -59,6 +59,18 @@ func Parse(data []byte, name string) (*Plan, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: empty plan file", name)
 	}
+	// The structure decode skips every change value, so it is short next to
+	// the full decode: it runs alongside on another core. Its error counts
+	// only after the checks below, as when it ran after them.
+	type structure struct {
+		raw *tfjson.Plan
+		err error
+	}
+	structured := make(chan structure, 1)
+	go func() {
+		raw, err := decodeStructure(data)
+		structured <- structure{raw, err}
+	}()
 	obj, err := decodeObject(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a Terraform plan JSON: %w", name, err)
@@ -78,7 +90,8 @@ func Parse(data []byte, name string) (*Plan, error) {
 	if err := validateChanges(obj); err != nil {
 		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
 	}
-	raw, err := decodeStructure(data)
+	st := <-structured
+	raw, err := st.raw, st.err
 	if err != nil {
 		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
 	}
