@@ -10,8 +10,12 @@
 # (tfgate down between them, untimed). It only times commands, so it can be
 # re-run unchanged whatever `up` does after its apply.
 #
-#   bench/wrapper.sh                 # 2 rounds, results in .tmp/wrapper/
-#   ROUNDS=3 bench/wrapper.sh
+# then PLAN_ROUNDS more rounds of the plans alone (A's and B's plan, on the
+# empty state, no apply): a plan is ~15 s against ~2 min for an apply, so
+# the plan ratio gets more samples for the same time.
+#
+#   bench/wrapper.sh                 # 2 rounds + 4 plan rounds, results in .tmp/wrapper/
+#   ROUNDS=3 PLAN_ROUNDS=6 bench/wrapper.sh
 #
 # Needs moto_server and terraform (tfgate doctor), /usr/bin/time (Debian
 # package `time`). An apply of the stack takes 2-4 minutes: a round is
@@ -20,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 rounds=${ROUNDS:-2}
+plan_rounds=${PLAN_ROUNDS:-4}
 out=${OUT:-$root/.tmp/wrapper}
 mkdir -p "$out"
 export TMPDIR=${TMPDIR:-$root/.tmp}
@@ -97,9 +102,11 @@ run_b() {
 		cd "$TFGATE_WORKDIR"
 		timed plain-plan "$1" "$tf" plan -input=false -out="$out/plain.tfplan" "${varargs[@]}"
 		timed plain-show "$1" sh -c '"$0" show -json "$1" >"$2"' "$tf" "$out/plain.tfplan" "$out/plain.json"
-		timed plain-apply "$1" "$tf" apply -input=false "$out/plain.tfplan"
+		if [[ ${2:-} != plan-only ]]; then
+			timed plain-apply "$1" "$tf" apply -input=false "$out/plain.tfplan"
+		fi
 	)
-	clean "b-$1"
+	[[ ${2:-} == plan-only ]] || clean "b-$1"
 }
 run_c() {
 	ensure_emu
@@ -111,6 +118,17 @@ run_c() {
 echo "# name round wall_s user_s sys_s maxrss_kb load1   ($(date -u +%FT%TZ), $(git rev-parse --short HEAD), $(nproc) cores)"
 for r in $(seq 1 "$rounds"); do
 	if ((r % 2)); then run_a "$r"; run_b "$r"; run_c "$r"; else run_c "$r"; run_b "$r"; run_a "$r"; fi
+done
+# Plan-only rounds: the state stays empty, nothing to clean.
+for r in $(seq $((rounds + 1)) $((rounds + plan_rounds))); do
+	ensure_emu
+	if ((r % 2)); then
+		timed tfgate-plan "$r" "$tfgate" plan --env dev --local
+		run_b "$r" plan-only
+	else
+		run_b "$r" plan-only
+		timed tfgate-plan "$r" "$tfgate" plan --env dev --local
+	fi
 done
 
 # Medians per command and the ratios the issue asks for.
