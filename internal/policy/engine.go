@@ -46,6 +46,10 @@ type Engine struct {
 	groups    []group
 	hash      string
 	compiler  *ast.Compiler
+	// prune leaves what the policies never read out of the input value:
+	// only for the embedded library alone (rules from --policy dirs may
+	// read anything) and while no module mentions those keys.
+	prune bool
 }
 
 // group is the rules of some packages and the query that evaluates them.
@@ -89,6 +93,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, errors.New("policy set has no rule with METADATA custom.id")
 	}
 	e := &Engine{rules: rules, hash: hashSources(srcs), compiler: c}
+	e.prune = len(opts.ExtraDirs) == 0 && !opts.NoEmbedded && !readsUnread(c.Modules)
 	if e.overrides, err = validateOverrides(opts.Overrides, rules); err != nil {
 		return nil, err
 	}
@@ -242,7 +247,7 @@ func (e *Engine) Hash() string { return e.hash }
 // with enforcement resolved for env, sorted by rule id then address. On any
 // error no finding is returned.
 func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string) ([]result.Finding, error) {
-	v, err := InputValue(input)
+	v, err := e.inputValue(input)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}
@@ -260,8 +265,129 @@ func InputValue(input map[string]any) (ast.Value, error) {
 	return c.value(input)
 }
 
+// unread are the parts of a plan the embedded library never reads: the
+// state sections and each change's "before" side. For a plan of unchanged
+// resources they are half its size, so leaving them out of the value
+// halves its conversion and memory. (opa and conftest convert their input
+// lazily, on first access, for the same reason.)
+var (
+	unreadTop    = map[string]bool{"prior_state": true, "planned_values": true, "resource_drift": true, "output_changes": true, "relevant_attributes": true}
+	unreadChange = map[string]bool{"before": true, "before_sensitive": true}
+)
+
+// readsUnread reports whether any module mentions a key of unread (as a
+// string or reference part). The engine prunes only when none does, so a
+// rule that starts reading, say, change.before turns pruning off instead
+// of seeing nothing there.
+func readsUnread(mods map[string]*ast.Module) bool {
+	found := false
+	for _, m := range mods {
+		ast.WalkTerms(m, func(t *ast.Term) bool {
+			if s, ok := t.Value.(ast.String); ok && (unreadTop[string(s)] || unreadChange[string(s)]) {
+				found = true
+			}
+			return found
+		})
+	}
+	return found
+}
+
+// inputValue is InputValue, without the unread parts when e.prune.
+func (e *Engine) inputValue(input map[string]any) (ast.Value, error) {
+	if !e.prune {
+		return InputValue(input)
+	}
+	c := converter{seen: map[unsafe.Pointer]ast.Value{}, prune: true}
+	kvs := make([][2]*ast.Term, 0, len(input))
+	add := func(k string, x any) error {
+		var v ast.Value
+		var err error
+		if k == "resource_changes" {
+			v, err = c.changes(x)
+		} else {
+			v, err = c.value(x)
+		}
+		if err != nil {
+			return err
+		}
+		kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+		return nil
+	}
+	// The resource changes first: resources_by_type then shares their
+	// pruned terms instead of converting the changes whole.
+	if rcs, ok := input["resource_changes"]; ok {
+		if err := add("resource_changes", rcs); err != nil {
+			return nil, err
+		}
+	}
+	for k, x := range input {
+		if k == "resource_changes" || unreadTop[k] {
+			continue
+		}
+		if err := add(k, x); err != nil {
+			return nil, err
+		}
+	}
+	return ast.NewObject(kvs...), nil
+}
+
 type converter struct {
-	seen map[unsafe.Pointer]ast.Value
+	seen  map[unsafe.Pointer]ast.Value
+	prune bool
+}
+
+// changes converts resource_changes, each change without unreadChange.
+func (c *converter) changes(x any) (ast.Value, error) {
+	rcs, ok := x.([]any)
+	if !ok {
+		return c.value(x)
+	}
+	terms := make([]*ast.Term, len(rcs))
+	for i, e := range rcs {
+		rc, ok := e.(map[string]any)
+		if !ok {
+			v, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(v)
+			continue
+		}
+		kvs := make([][2]*ast.Term, 0, len(rc))
+		for k, f := range rc {
+			var v ast.Value
+			var err error
+			if ch, ok := f.(map[string]any); ok && k == "change" {
+				v, err = c.object(ch, unreadChange)
+			} else {
+				v, err = c.value(f)
+			}
+			if err != nil {
+				return nil, err
+			}
+			kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+		}
+		obj := ast.NewObject(kvs...)
+		c.seen[reflect.ValueOf(rc).UnsafePointer()] = obj
+		terms[i] = ast.NewTerm(obj)
+	}
+	return ast.NewArray(terms...), nil
+}
+
+// object converts m without the keys in skip.
+func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, error) {
+	kvs := make([][2]*ast.Term, 0, len(m))
+	for k, e := range m {
+		if skip[k] {
+			continue
+		}
+		v, err := c.value(e)
+		if err != nil {
+			return nil, err
+		}
+		kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+	}
+	return ast.NewObject(kvs...), nil
 }
 
 func (c *converter) value(x any) (ast.Value, error) {
@@ -271,15 +397,10 @@ func (c *converter) value(x any) (ast.Value, error) {
 		if v, ok := c.seen[key]; ok && key != nil {
 			return v, nil
 		}
-		kvs := make([][2]*ast.Term, 0, len(x))
-		for k, e := range x {
-			v, err := c.value(e)
-			if err != nil {
-				return nil, err
-			}
-			kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+		obj, err := c.object(x, nil)
+		if err != nil {
+			return nil, err
 		}
-		obj := ast.NewObject(kvs...)
 		c.seen[key] = obj
 		return obj, nil
 	case []any:

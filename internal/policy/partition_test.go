@@ -3,6 +3,8 @@ package policy
 import (
 	"sort"
 	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // TestPartition: every rule in exactly one group, packages never split,
@@ -39,5 +41,21 @@ func TestPartition(t *testing.T) {
 		if n == 2 && owner["data.tfgate.aws.s3"] == owner["data.tfgate.aws.tags"] {
 			t.Errorf("n=2: s3 and tags in the same group")
 		}
+	}
+}
+
+// TestPruneInput: the embedded library alone gets the pruned input (its
+// rules never read the state sections or change.before), a --policy dir
+// turns pruning off, and so would a library rule mentioning such a key.
+func TestPruneInput(t *testing.T) {
+	if e := newEngine(t, Options{}); !e.prune {
+		t.Error("embedded library: input not pruned (does a rule read change.before or a state section now?)")
+	}
+	if e := newEngine(t, Options{ExtraDirs: []string{"../gate/testdata/repo/policies"}}); e.prune {
+		t.Error("with a --policy dir the input must be whole")
+	}
+	mod := ast.MustParseModule("package x\n\nimport rego.v1\n\nb contains x if x := input.resource_changes[_].change.before\n")
+	if !readsUnread(map[string]*ast.Module{"x.rego": mod}) {
+		t.Error("a rule reading change.before was not noticed")
 	}
 }
