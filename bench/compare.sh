@@ -17,8 +17,11 @@
 #
 # What each tool runs (wall time includes start-up, policy compile, plan
 # decode, evaluation and output):
-#   tfgate    tfgate check --env production PLAN   (embedded policies, exceptions,
-#             source mapping attempt, text report)
+#   tfgate    tfgate -C EMPTY check --env production PLAN   (embedded policies,
+#             text report; EMPTY is a directory without tfgate.yaml, so no
+#             required_tags: the tag rule does not run, as under opa and
+#             conftest where the plan carries no tfgate section, and there is
+#             no configuration to map findings to)
 #   opa       opa eval --data POL --input PLAN data.main.deny
 #   conftest  conftest test --policy POL PLAN     (queries deny and warn)
 # POL is policies/ without its *_test.rego files (tfgate never loads tests;
@@ -56,6 +59,8 @@ conftest=$(install conftest github.com/open-policy-agent/conftest "$conftest_ver
 go build -o "$out/tfgate" ./cmd/tfgate
 tfgate=$out/tfgate
 
+empty=$out/empty
+mkdir -p "$empty"
 pol=$out/policies
 rm -rf "$pol" && mkdir -p "$pol"
 (cd policies && find . -name '*.rego' ! -name '*_test.rego' -exec cp --parents {} "$pol" \;)
@@ -68,7 +73,7 @@ done
 echo "denies per tool (must agree):"
 for n in $sizes; do
 	p=$out/plan-$n.json
-	t=$("$tfgate" check --env production --output json="$out/tfgate-$n.json" "$p" >/dev/null 2>&1 || true
+	t=$("$tfgate" -C "$empty" check --env production --output json="$out/tfgate-$n.json" "$p" >/dev/null 2>&1 || true
 		jq '[.findings[] | select(.enforcement == "deny" and (.waived | not) and (.unknown | not))] | length' "$out/tfgate-$n.json")
 	o=$("$opa" eval --data "$pol" --input "$p" --format json 'data.main.deny' | jq '.result[0].expressions[0].value | length')
 	c=$("$conftest" test --no-color --output json --policy "$pol" "$p" 2>/dev/null | jq '[.[].failures // [] | length] | add' || true)
@@ -91,7 +96,7 @@ timed() {
 run_tool() {
 	local tool=$1 n=$2 r=$3 p=$out/plan-$2.json
 	case $tool in
-	tfgate) timed tfgate "$n" "$r" "$tfgate" check --env production "$p" ;;
+	tfgate) timed tfgate "$n" "$r" "$tfgate" -C "$empty" check --env production "$p" ;;
 	opa) timed opa "$n" "$r" "$opa" eval --data "$pol" --input "$p" --format raw 'data.main.deny' ;;
 	conftest) timed conftest "$n" "$r" "$conftest" test --no-color --policy "$pol" "$p" ;;
 	esac
