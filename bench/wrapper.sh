@@ -142,8 +142,12 @@ awk '
 	END {
 		for (k in w) m[k] = median(w[k])
 		printf "median wall: tfgate plan %.1f s, plain plan+show %.1f s (%.1f + %.1f)\n", m["tfgate-plan"], m["plain-plan"] + m["plain-show"], m["plain-plan"], m["plain-show"]
-		printf "median wall: tfgate apply %.1f s, plain apply %.1f s; tfgate up %.1f s, plain plan+show+apply %.1f s\n", m["tfgate-apply"], m["plain-apply"], m["tfgate-up"], m["plain-plan"] + m["plain-show"] + m["plain-apply"]
+		if (m["plain-apply"] > 0) {
+			printf "median wall: tfgate apply %.1f s, plain apply %.1f s; tfgate up %.1f s, plain plan+show+apply %.1f s\n", m["tfgate-apply"], m["plain-apply"], m["tfgate-up"], m["plain-plan"] + m["plain-show"] + m["plain-apply"]
+		}
 		printf "ratio plan  (tfgate plan / plain plan+show):        %.3f\n", m["tfgate-plan"] / (m["plain-plan"] + m["plain-show"])
-		printf "ratio apply (tfgate apply / plain apply saved plan): %.3f\n", m["tfgate-apply"] / m["plain-apply"]
-		printf "ratio up    (tfgate up / plain plan+show+apply):     %.3f\n", m["tfgate-up"] / (m["plain-plan"] + m["plain-show"] + m["plain-apply"])
+		if (m["plain-apply"] > 0) {
+			printf "ratio apply (tfgate apply / plain apply saved plan): %.3f\n", m["tfgate-apply"] / m["plain-apply"]
+			printf "ratio up    (tfgate up / plain plan+show+apply):     %.3f\n", m["tfgate-up"] / (m["plain-plan"] + m["plain-show"] + m["plain-apply"])
+		}
 	}' "$out/times.txt" | tee "$out/summary.txt"
