@@ -36,6 +36,8 @@ type Plan struct {
 	JSON   []byte
 	SHA256 string
 	// Input is the policy input (see package doc and docs/DESIGN.md).
+	// gate.Evaluate sets it to nil once the policy engine has converted it,
+	// when the gate decoded the plan itself (Outcome.Plan then has none).
 	Input   map[string]any
 	Summary result.PlanSummary
 	// Redactor scrubs this plan's sensitive values and secret-looking
