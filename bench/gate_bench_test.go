@@ -3,9 +3,11 @@ package bench
 import (
 	"context"
 	"fmt"
-	"github.com/saprism/tfgate/internal/exceptions"
+	"runtime"
 	"testing"
 	"time"
+
+	"github.com/saprism/tfgate/internal/exceptions"
 
 	"github.com/saprism/tfgate/bench/gen"
 	"github.com/saprism/tfgate/internal/config"
@@ -66,5 +68,34 @@ func BenchmarkPolicyCompile(b *testing.B) {
 		if _, err := policy.New(context.Background(), policy.Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkGateGroups is BenchmarkGate on the 10k plan with the rule
+// packages evaluated in one group (serial) and in GOMAXPROCS groups (the
+// default): the parallel evaluation's wall-time gain and its CPU cost
+// (helpers each group recomputes).
+func BenchmarkGateGroups(b *testing.B) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+	data := gen.Plan(10000)
+	for _, groups := range []int{1, runtime.GOMAXPROCS(0)} {
+		eng, err := policy.New(ctx, policy.Options{Groups: groups})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("groups=%d/resources=10000", groups), func(b *testing.B) {
+			b.ReportAllocs()
+			start := cpuTime(b)
+			for b.Loop() {
+				if _, err := gate.Run(ctx, gate.Options{
+					Config: benchConfig(), Env: "production", PlanJSON: data, PlanName: "generated",
+					Engine: eng, Now: now, NoSource: true,
+				}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, start)
+		})
 	}
 }

@@ -141,7 +141,15 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(err.Error()))
 		}
 	}
-	findings, err := eng.Evaluate(ctx, p.Input, o.Env)
+	input := p.Input
+	if o.Plan == nil {
+		// The map is garbage once the engine has converted it to an OPA
+		// value: holding it through the evaluation would keep two copies
+		// of the plan alive. A caller's plan keeps it (a run gates the same
+		// plan again before apply).
+		p.Input = nil
+	}
+	findings, err := eng.Evaluate(ctx, input, o.Env)
 	if err != nil {
 		return nil, fmt.Errorf("policy evaluation: %s", p.Redactor.Redact(err.Error()))
 	}

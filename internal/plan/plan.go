@@ -25,13 +25,19 @@ import (
 type Plan struct {
 	// Name is the file name (or label) used in error messages.
 	Name string
-	// Raw is the typed plan. It is NOT redacted: use it for structure
-	// (configuration, addresses), never render its values.
+	// Raw is the typed plan's structure: format and Terraform versions,
+	// root variables, configuration, and each resource change's address
+	// fields and actions. Change values (before/after/...) and the state
+	// sections are left out: the policy input carries them, and decoding
+	// them a second time into Go types cost as much as the first decode.
+	// It is NOT redacted: use it for structure, never render its values.
 	Raw *tfjson.Plan
 	// JSON holds the bytes as read; SHA256 is their hex digest.
 	JSON   []byte
 	SHA256 string
 	// Input is the policy input (see package doc and docs/DESIGN.md).
+	// gate.Evaluate sets it to nil once the policy engine has converted it,
+	// when the gate decoded the plan itself (Outcome.Plan then has none).
 	Input   map[string]any
 	Summary result.PlanSummary
 	// Redactor scrubs this plan's sensitive values and secret-looking
@@ -55,6 +61,18 @@ func Parse(data []byte, name string) (*Plan, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: empty plan file", name)
 	}
+	// The structure decode skips every change value, so it is short next to
+	// the full decode: it runs alongside on another core. Its error counts
+	// only after the checks below, as when it ran after them.
+	type structure struct {
+		raw *tfjson.Plan
+		err error
+	}
+	structured := make(chan structure, 1)
+	go func() {
+		raw, err := decodeStructure(data)
+		structured <- structure{raw, err}
+	}()
 	obj, err := decodeObject(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a Terraform plan JSON: %w", name, err)
@@ -74,9 +92,9 @@ func Parse(data []byte, name string) (*Plan, error) {
 	if err := validateChanges(obj); err != nil {
 		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
 	}
-	raw := &tfjson.Plan{}
-	raw.UseJSONNumber(true)
-	if err := json.Unmarshal(data, raw); err != nil {
+	st := <-structured
+	raw, err := st.raw, st.err
+	if err != nil {
 		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
 	}
 	if err := raw.Validate(); err != nil {
@@ -157,6 +175,70 @@ func (p *Plan) SetContext(c Context) {
 		dm[mod] = m
 	}
 	g["documents"] = dm
+}
+
+// rawPlan is the part of tfjson.Plan that Go code reads (source mapping,
+// apply progress). Named like tfjson's own decode type so a wrong field type
+// reads the same ("Go struct field rawPlan.terraform_version").
+type rawPlan struct {
+	FormatVersion    string                          `json:"format_version,omitempty"`
+	TerraformVersion string                          `json:"terraform_version,omitempty"`
+	Variables        map[string]*tfjson.PlanVariable `json:"variables,omitempty"`
+	ResourceChanges  []*rawChange                    `json:"resource_changes,omitempty"`
+	Complete         *bool                           `json:"complete,omitempty"`
+	Config           *tfjson.Config                  `json:"configuration,omitempty"`
+}
+
+type rawChange struct {
+	Address         string              `json:"address,omitempty"`
+	PreviousAddress string              `json:"previous_address,omitempty"`
+	ModuleAddress   string              `json:"module_address,omitempty"`
+	Mode            tfjson.ResourceMode `json:"mode,omitempty"`
+	Type            string              `json:"type,omitempty"`
+	Name            string              `json:"name,omitempty"`
+	Index           any                 `json:"index,omitempty"`
+	ProviderName    string              `json:"provider_name,omitempty"`
+	DeposedKey      string              `json:"deposed,omitempty"`
+	Change          *struct {
+		Actions tfjson.Actions `json:"actions,omitempty"`
+	} `json:"change,omitempty"`
+	ActionReason tfjson.ActionReason `json:"action_reason,omitempty"`
+}
+
+// decodeStructure decodes the plan's structure (see Plan.Raw); the
+// decoder skips everything else without allocating it.
+func decodeStructure(data []byte) (*tfjson.Plan, error) {
+	var rp rawPlan
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&rp); err != nil {
+		return nil, err
+	}
+	p := &tfjson.Plan{
+		FormatVersion:    rp.FormatVersion,
+		TerraformVersion: rp.TerraformVersion,
+		Variables:        rp.Variables,
+		Complete:         rp.Complete,
+		Config:           rp.Config,
+	}
+	if rp.ResourceChanges != nil {
+		p.ResourceChanges = make([]*tfjson.ResourceChange, len(rp.ResourceChanges))
+	}
+	for i, rc := range rp.ResourceChanges {
+		if rc == nil {
+			continue
+		}
+		out := &tfjson.ResourceChange{
+			Address: rc.Address, PreviousAddress: rc.PreviousAddress, ModuleAddress: rc.ModuleAddress,
+			Mode: rc.Mode, Type: rc.Type, Name: rc.Name, Index: rc.Index, ProviderName: rc.ProviderName,
+			DeposedKey: rc.DeposedKey, ActionReason: rc.ActionReason,
+		}
+		if rc.Change != nil {
+			out.Change = &tfjson.Change{Actions: rc.Change.Actions}
+		}
+		p.ResourceChanges[i] = out
+	}
+	return p, nil
 }
 
 // decodeObject decodes a JSON object with json.Number for numbers (OPA's

@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -77,6 +78,47 @@ func BenchmarkQueryShape(b *testing.B) {
 		b.Run(fmt.Sprintf("whole-document/resources=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := whole.Eval(ctx, rego.EvalParsedInput(v)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPackages evaluates each rule package alone on the 10k plan
+// (preconverted input), for the per-package cost the engine's grouping
+// balances: go test -run '^$' -bench Packages ./internal/policy. Each
+// package pays for the library helpers it uses, so the sum exceeds one
+// evaluation of all of them.
+func BenchmarkPackages(b *testing.B) {
+	ctx := context.Background()
+	e := newEngine(b, Options{Groups: 1})
+	p, err := plan.Parse(gen.Plan(10000), "generated")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.SetGate("production", nil)
+	p.SetContext(plan.Context{RequiredTags: stackTags})
+	v, err := ast.InterfaceToValue(p.Input)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, idx := range partition(e.rules, len(e.rules)) {
+		pkg := e.rules[idx[0]].ref[:len(e.rules[idx[0]].ref)-1]
+		body := ast.Body{}
+		for _, i := range idx {
+			body = append(body, ast.Equality.Expr(ast.VarTerm(fmt.Sprintf("r%d", i)),
+				ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
+					ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(e.rules[i].ref.Append(ast.VarTerm("$_"))))))))
+		}
+		q, err := rego.New(rego.ParsedQuery(body), rego.Compiler(e.compiler)).PrepareForEval(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(strings.TrimPrefix(pkg.String(), "data.tfgate.aws."), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := q.Eval(ctx, rego.EvalParsedInput(v)); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -11,8 +11,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -29,15 +33,32 @@ type Options struct {
 	// an extra dir has its own copy of it (package tfgate.lib), e.g. the
 	// repository's policies/ being edited.
 	NoEmbedded bool
+	// Groups is how many rule groups are evaluated in parallel; 0 means
+	// GOMAXPROCS (one per core the process may use).
+	Groups int
 }
 
-// Engine is a compiled policy set with one prepared query.
+// Engine is a compiled policy set with one prepared query per group of
+// rule packages; the groups are evaluated in parallel on one input value.
 type Engine struct {
 	rules     []*rule
 	overrides map[string]map[string]result.Enforcement
-	query     rego.PreparedEvalQuery
+	groups    []group
 	hash      string
 	compiler  *ast.Compiler
+	// prune leaves what the policies never read out of the input value:
+	// only for the embedded library alone (rules from --policy dirs may
+	// read anything) and while no module mentions those keys.
+	prune bool
+}
+
+// group is the rules of some packages and the query that evaluates them.
+// A package is never split: its rules share helpers (an S3 link index, a
+// list of live buckets) that OPA computes once per query, so splitting it
+// would compute them twice.
+type group struct {
+	rules []int // indexes into Engine.rules
+	query rego.PreparedEvalQuery
 }
 
 // New loads, compiles and prepares the policy set. Any error (parse,
@@ -72,28 +93,102 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, errors.New("policy set has no rule with METADATA custom.id")
 	}
 	e := &Engine{rules: rules, hash: hashSources(srcs), compiler: c}
+	e.prune = len(opts.ExtraDirs) == 0 && !opts.NoEmbedded && !readsUnread(c.Modules)
 	if e.overrides, err = validateOverrides(opts.Overrides, rules); err != nil {
 		return nil, err
 	}
 	e.hash = withOverrides(e.hash, e.overrides)
-	// One query for every rule: r<i> = {f | f := data.<rule>[_]}. A set
-	// comprehension is defined even when a rule produces nothing, so one
-	// silent rule cannot hide the others.
-	body := make(ast.Body, 0, len(rules))
-	for i, r := range rules {
-		body = append(body, ast.Equality.Expr(ast.VarTerm(fmt.Sprintf("r%d", i)),
-			ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
-				ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(r.ref.Append(ast.VarTerm("$_"))))))))
+	n := opts.Groups
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
 	}
-	e.query, err = rego.New(
-		rego.ParsedQuery(body),
-		rego.Compiler(c),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("policy prepare: %w", err)
+	for _, idx := range partition(rules, n) {
+		// One query per group: r<i> = {f | f := data.<rule>[_]}. A set
+		// comprehension is defined even when a rule produces nothing, so
+		// one silent rule cannot hide the others.
+		body := make(ast.Body, 0, len(idx))
+		for _, i := range idx {
+			body = append(body, ast.Equality.Expr(ast.VarTerm(fmt.Sprintf("r%d", i)),
+				ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
+					ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(rules[i].ref.Append(ast.VarTerm("$_"))))))))
+		}
+		q, err := rego.New(
+			rego.ParsedQuery(body),
+			rego.Compiler(c),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("policy prepare: %w", err)
+		}
+		e.groups = append(e.groups, group{rules: idx, query: q})
 	}
 	return e, nil
+}
+
+// packageCost is the relative evaluation cost of the library's packages
+// on a large plan: milliseconds / 5 of BenchmarkPackages on the 10k
+// generated plan (2026-12-01: S3 ~1.1 s, tags ~0.38 s, ECR 0.11 s, the
+// rest 0.1 s or less). Rule counts say little (S3 has 9 of 80 rules and
+// costs more than all the others together), and balance is what parallel
+// evaluation needs. Packages not listed (the smallest, --policy dirs)
+// count 1.
+var packageCost = map[string]int{
+	"data.tfgate.aws.s3":       220,
+	"data.tfgate.aws.tags":     76,
+	"data.tfgate.aws.ecr":      22,
+	"data.tfgate.aws.logs":     17,
+	"data.tfgate.aws.rds":      11,
+	"data.tfgate.aws.network":  8,
+	"data.tfgate.aws.stateful": 7,
+	"data.tfgate.aws.ssm":      5,
+	"data.tfgate.aws.ecs":      4,
+	"data.tfgate.aws.alb":      3,
+	"data.tfgate.aws.sns":      3,
+	"data.tfgate.aws.kms":      2,
+}
+
+// partition splits the rules into at most n groups of whole packages,
+// balanced by packageCost (costliest package first, each to the cheapest
+// group so far), deterministically.
+func partition(rules []*rule, n int) [][]int {
+	byPkg := map[string][]int{}
+	var pkgs []string
+	for i, r := range rules {
+		p := r.ref[:len(r.ref)-1].String()
+		if _, ok := byPkg[p]; !ok {
+			pkgs = append(pkgs, p)
+		}
+		byPkg[p] = append(byPkg[p], i)
+	}
+	cost := func(p string) int {
+		if c, ok := packageCost[p]; ok {
+			return c
+		}
+		return 1
+	}
+	sort.SliceStable(pkgs, func(i, j int) bool {
+		if a, b := cost(pkgs[i]), cost(pkgs[j]); a != b {
+			return a > b
+		}
+		return pkgs[i] < pkgs[j]
+	})
+	n = max(1, min(n, len(pkgs)))
+	groups := make([][]int, n)
+	load := make([]int, n)
+	for _, p := range pkgs {
+		light := 0
+		for g := range groups {
+			if load[g] < load[light] {
+				light = g
+			}
+		}
+		groups[light] = append(groups[light], byPkg[p]...)
+		load[light] += cost(p)
+	}
+	for _, g := range groups {
+		sort.Ints(g)
+	}
+	return groups
 }
 
 func validateOverrides(in map[string]map[string]string, rules []*rule) (map[string]map[string]result.Enforcement, error) {
@@ -152,26 +247,209 @@ func (e *Engine) Hash() string { return e.hash }
 // with enforcement resolved for env, sorted by rule id then address. On any
 // error no finding is returned.
 func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string) ([]result.Finding, error) {
-	v, err := ast.InterfaceToValue(input)
+	v, err := e.inputValue(input)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}
 	return e.EvaluateValue(ctx, v, env)
 }
 
+// InputValue converts a policy input to an OPA value like
+// ast.InterfaceToValue, except that a Go map met twice becomes one shared
+// term: the plan input holds every resource change twice (in
+// resource_changes and in resources_by_type), and converting both copies
+// doubled the largest part of the value. OPA values are immutable, so
+// sharing is safe.
+func InputValue(input map[string]any) (ast.Value, error) {
+	c := converter{seen: map[unsafe.Pointer]ast.Value{}}
+	return c.value(input)
+}
+
+// unread are the parts of a plan the embedded library never reads: the
+// state sections and each change's "before" side. For a plan of unchanged
+// resources they are half its size, so leaving them out of the value
+// halves its conversion and memory. (opa and conftest convert their input
+// lazily, on first access, for the same reason.)
+var (
+	unreadTop    = map[string]bool{"prior_state": true, "planned_values": true, "resource_drift": true, "output_changes": true, "relevant_attributes": true}
+	unreadChange = map[string]bool{"before": true, "before_sensitive": true}
+)
+
+// readsUnread reports whether any module mentions a key of unread (as a
+// string or reference part). The engine prunes only when none does, so a
+// rule that starts reading, say, change.before turns pruning off instead
+// of seeing nothing there.
+func readsUnread(mods map[string]*ast.Module) bool {
+	found := false
+	for _, m := range mods {
+		ast.WalkTerms(m, func(t *ast.Term) bool {
+			if s, ok := t.Value.(ast.String); ok && (unreadTop[string(s)] || unreadChange[string(s)]) {
+				found = true
+			}
+			return found
+		})
+	}
+	return found
+}
+
+// inputValue is InputValue, without the unread parts when e.prune.
+func (e *Engine) inputValue(input map[string]any) (ast.Value, error) {
+	if !e.prune {
+		return InputValue(input)
+	}
+	c := converter{seen: map[unsafe.Pointer]ast.Value{}, prune: true}
+	kvs := make([][2]*ast.Term, 0, len(input))
+	add := func(k string, x any) error {
+		var v ast.Value
+		var err error
+		if k == "resource_changes" {
+			v, err = c.changes(x)
+		} else {
+			v, err = c.value(x)
+		}
+		if err != nil {
+			return err
+		}
+		kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+		return nil
+	}
+	// The resource changes first: resources_by_type then shares their
+	// pruned terms instead of converting the changes whole.
+	if rcs, ok := input["resource_changes"]; ok {
+		if err := add("resource_changes", rcs); err != nil {
+			return nil, err
+		}
+	}
+	for k, x := range input {
+		if k == "resource_changes" || unreadTop[k] {
+			continue
+		}
+		if err := add(k, x); err != nil {
+			return nil, err
+		}
+	}
+	return ast.NewObject(kvs...), nil
+}
+
+type converter struct {
+	seen  map[unsafe.Pointer]ast.Value
+	prune bool
+}
+
+// changes converts resource_changes, each change without unreadChange.
+func (c *converter) changes(x any) (ast.Value, error) {
+	rcs, ok := x.([]any)
+	if !ok {
+		return c.value(x)
+	}
+	terms := make([]*ast.Term, len(rcs))
+	for i, e := range rcs {
+		rc, ok := e.(map[string]any)
+		if !ok {
+			v, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(v)
+			continue
+		}
+		kvs := make([][2]*ast.Term, 0, len(rc))
+		for k, f := range rc {
+			var v ast.Value
+			var err error
+			if ch, ok := f.(map[string]any); ok && k == "change" {
+				v, err = c.object(ch, unreadChange)
+			} else {
+				v, err = c.value(f)
+			}
+			if err != nil {
+				return nil, err
+			}
+			kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+		}
+		obj := ast.NewObject(kvs...)
+		c.seen[reflect.ValueOf(rc).UnsafePointer()] = obj
+		terms[i] = ast.NewTerm(obj)
+	}
+	return ast.NewArray(terms...), nil
+}
+
+// object converts m without the keys in skip.
+func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, error) {
+	kvs := make([][2]*ast.Term, 0, len(m))
+	for k, e := range m {
+		if skip[k] {
+			continue
+		}
+		v, err := c.value(e)
+		if err != nil {
+			return nil, err
+		}
+		kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+	}
+	return ast.NewObject(kvs...), nil
+}
+
+func (c *converter) value(x any) (ast.Value, error) {
+	switch x := x.(type) {
+	case map[string]any:
+		key := reflect.ValueOf(x).UnsafePointer()
+		if v, ok := c.seen[key]; ok && key != nil {
+			return v, nil
+		}
+		obj, err := c.object(x, nil)
+		if err != nil {
+			return nil, err
+		}
+		c.seen[key] = obj
+		return obj, nil
+	case []any:
+		terms := make([]*ast.Term, len(x))
+		for i, e := range x {
+			v, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(v)
+		}
+		return ast.NewArray(terms...), nil
+	}
+	return ast.InterfaceToValue(x)
+}
+
 // EvaluateValue is Evaluate on an input already converted to an OPA value
 // (so a caller evaluating one plan several times converts it once).
 func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, env string) ([]result.Finding, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, evalError(err)
+	// The groups share the input value: OPA only reads it.
+	sets := make([]rego.ResultSet, len(e.groups))
+	errs := make([]error, len(e.groups))
+	eval := func(g int) {
+		sets[g], errs[g] = e.groups[g].query.Eval(ctx, rego.EvalParsedInput(input))
 	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("policy evaluation: expected one result, got %d", len(rs))
+	if len(e.groups) == 1 {
+		eval(0)
+	} else {
+		var wg sync.WaitGroup
+		for g := range e.groups {
+			wg.Go(func() { eval(g) })
+		}
+		wg.Wait()
+	}
+	bindings := make([]rego.Vars, len(e.rules))
+	for g, grp := range e.groups {
+		if errs[g] != nil {
+			return nil, evalError(errs[g])
+		}
+		if len(sets[g]) != 1 {
+			return nil, fmt.Errorf("policy evaluation: expected one result, got %d", len(sets[g]))
+		}
+		for _, i := range grp.rules {
+			bindings[i] = sets[g][0].Bindings
+		}
 	}
 	var out []result.Finding
 	for i, r := range e.rules {
-		vals, ok := rs[0].Bindings[fmt.Sprintf("r%d", i)].([]any)
+		vals, ok := bindings[i][fmt.Sprintf("r%d", i)].([]any)
 		if !ok {
 			return nil, fmt.Errorf("%s: rule %s: findings are not a set", r.loc, r.ID)
 		}

@@ -13,21 +13,23 @@ import data.tfgate.lib
 
 required := [k | some k in object.get(object.get(input, "tfgate", {}), "required_tags", []); is_string(k)]
 
-# Taggable resources are those whose planned state has tags or tags_all.
-taggable contains rc if {
+# Taggable resources are those whose planned state has tags or tags_all
+# (or tags_all unknown until apply). A list, not a set: a set of resource
+# objects compares them whole to deduplicate, the most expensive part of this
+# rule on large plans; the findings are a set anyway.
+taggable := [rc |
 	count(required) > 0
 	some t, _ in lib.by_type
 	some rc in lib.live(t)
+	has_tags(rc)
+]
+
+has_tags(rc) if {
 	some k in ["tags_all", "tags"]
 	object.get(rc.change.after, k, "absent") != "absent"
 }
 
-taggable contains rc if {
-	count(required) > 0
-	some t, _ in lib.by_type
-	some rc in lib.live(t)
-	lib.unknown(rc, "tags_all")
-}
+has_tags(rc) if lib.unknown(rc, "tags_all")
 
 # The provider's default_tags (every aws provider block, aliases too): the
 # keys when written as constants; unresolved when built from variables

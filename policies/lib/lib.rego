@@ -52,8 +52,9 @@ path(p) := [p] if is_string(p)
 # list indices, dotted, e.g. image_scanning_configuration.scan_on_push.
 attribute(p) := concat(".", [s | some s in path(p); is_string(s)])
 
-# after(rc, p) is the planned value at path p, null when absent.
-after(rc, p) := object.get(rc.change.after, path(p), null) if is_object(rc.change.after)
+# after(rc, p) is the planned value at path p, null when absent. (object.get
+# takes a key or a path array itself: no path(p) call on the hottest helper.)
+after(rc, p) := object.get(rc.change.after, p, null) if is_object(rc.change.after)
 
 else := null
 
@@ -71,8 +72,10 @@ unknown(rc, p) if {
 
 unknown(rc, p) if {
 	is_array(p)
-	some i in numbers.range(1, count(p))
-	object.get(unknowns(rc), array.slice(p, 0, i), false) == true
+	u := unknowns(rc)
+	count(u) > 0
+	some i, _ in p
+	object.get(u, array.slice(p, 0, i + 1), false) == true
 }
 
 # known(rc, p) holds when the planned value at p can be inspected now.
@@ -187,7 +190,7 @@ config_blocks[[mod, r.address]] := r if {
 }
 
 # module_key: module_address without instance keys (module.a[0] -> module.a).
-module_key(rc) := regex.replace(object.get(rc, "module_address", ""), `\[[^\]]*\]`, "")
+module_key(rc) := strip_keys(object.get(rc, "module_address", ""))
 
 # config_address: the address of rc's resource block inside its module.
 config_address(rc) := sprintf("%s.%s", [rc.type, rc.name]) if object.get(rc, "mode", "managed") == "managed"
@@ -210,10 +213,10 @@ references(rc, p) := refs if {
 # ref_address: the resource a reference points at, without attribute or
 # instance key: "aws_lb.main[0].arn" -> "aws_lb.main".
 ref_address(ref) := concat(".", array.slice(parts, 0, 3)) if {
-	parts := split(regex.replace(ref, `\[[^\]]*\]`, ""), ".")
+	parts := split(strip_keys(ref), ".")
 	parts[0] == "data"
 } else := concat(".", array.slice(parts, 0, 2)) if {
-	parts := split(regex.replace(ref, `\[[^\]]*\]`, ""), ".")
+	parts := split(strip_keys(ref), ".")
 	not parts[0] in {"var", "local", "module", "each", "count", "path", "terraform", "self"}
 }
 
@@ -229,7 +232,10 @@ ref_address(ref) := concat(".", array.slice(parts, 0, 3)) if {
 # module_parts("module.a[\"x\"].module.b") = [["module.a[\"x\"]", "a"], ["module.b", "b"]]
 module_parts(mod) := [[m[0], m[1]] | some m in regex.find_all_string_submatch_n(`module\.([^.\[]+)(\[[^\]]*\])?`, mod, -1)]
 
-strip_keys(mod) := regex.replace(mod, `\[[^\]]*\]`, "")
+# Most addresses have no instance key: skip the regex for them.
+strip_keys(mod) := mod if not contains(mod, "[")
+
+else := regex.replace(mod, `\[[^\]]*\]`, "")
 
 parent_module(mod) := concat(".", [p[0] | some i, p in module_parts(mod); i < count(module_parts(mod)) - 1])
 
@@ -273,7 +279,11 @@ hop4(mod, ref) := {x | some [m, r] in hop3(mod, ref); some x in step(m, r)}
 
 # resolve(mod, ref): the resources [module address, resource address] a
 # reference made in module mod ends at.
-resolve(mod, ref) := {[m, a] |
+resolve(mod, ref) := {[mod, a] | a := ref_address(ref)} if {
+	# A direct reference (aws_s3_bucket.data.id) has no hop to follow:
+	# step() is empty for it, so the hops need not be computed.
+	not ref_module_hop(ref)
+} else := {[m, a] |
 	some [m, r] in (((({[mod, ref]} | hop1(mod, ref)) | hop2(mod, ref)) | hop3(mod, ref)) | hop4(mod, ref))
 	a := ref_address(r)
 }
@@ -287,7 +297,20 @@ resolve(mod, ref) := {[m, a] |
 # link_keys(a, p): what a's attribute p points at.
 link_keys(a, p) := {["v", v] | some v in known_values(a, p)} | link_keys_of_refs(a, p)
 
-link_keys_of_refs(a, p) := {["r", m, addr, k] |
+# The common case first (a resource without an instance key referring
+# directly to other resources, no literal index): resolve is the reference's
+# own address in a's module and instance_keys is {"any"}, so both calls,
+# which dominated the S3 link index on large plans, are skipped.
+link_keys_of_refs(a, p) := keys if {
+	object.get(a, "index", null) == null
+	refs := references(a, p)
+	every ref in refs {
+		not contains(ref, "[")
+		not ref_module_hop(ref)
+	}
+	mod := object.get(a, "module_address", "")
+	keys := {["r", mod, addr, "any"] | some ref in refs; addr := ref_address(ref)}
+} else := {["r", m, addr, k] |
 	refs := references(a, p)
 	some ref in refs
 	some [m, addr] in resolve(object.get(a, "module_address", ""), ref)
@@ -312,6 +335,7 @@ instance_keys(a, ref, refs, _, addr) := {k} if {
 } else := {"any"}
 
 literal_index(ref) := json.unmarshal(m[0][1]) if {
+	contains(ref, "[")
 	m := regex.find_all_string_submatch_n(`^[^\[]+\[([^\]]+)\]`, ref, 1)
 	json.is_valid(m[0][1])
 }
