@@ -28,6 +28,7 @@ plan_rounds=${PLAN_ROUNDS:-4}
 out=${OUT:-$root/.tmp/wrapper}
 mkdir -p "$out"
 export TMPDIR=${TMPDIR:-$root/.tmp}
+mkdir -p "$TMPDIR"
 export TFGATE_PLUGIN_DIR=${TFGATE_PLUGIN_DIR:-$(.ci/plugin-dir 2>/dev/null || true)}
 [[ -x /usr/bin/time ]] || { echo "wrapper.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
 
