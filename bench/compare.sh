@@ -39,6 +39,7 @@ out=${OUT:-$root/.tmp/compare}
 png=${PNG:-$root/bench/compare.png}
 mkdir -p "$out" "$cache"
 export TMPDIR=${TMPDIR:-$root/.tmp}
+mkdir -p "$TMPDIR"
 
 [[ -x /usr/bin/time ]] || { echo "compare.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
 command -v jq >/dev/null || { echo "compare.sh: jq missing (apt-get install jq)" >&2; exit 2; }
