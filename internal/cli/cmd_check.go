@@ -17,7 +17,7 @@ func (a *App) checkCommand() *cobra.Command {
 			"Without --env the environment is taken from the plan's .tfgate/<env>/ location, else production.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			specs, err := pf.parseOutputs(false)
+			specs, err := pf.parse(false)
 			if err != nil {
 				return err
 			}

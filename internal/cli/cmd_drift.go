@@ -19,7 +19,7 @@ func (a *App) driftCommand() *cobra.Command {
 			"Exit codes: 0 no drift and no denied finding, 1 drift or a denied finding, 2 error.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			specs, err := pf.parseOutputs(false)
+			specs, err := pf.parse(false)
 			if err != nil {
 				return err
 			}

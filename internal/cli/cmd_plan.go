@@ -15,7 +15,7 @@ func (a *App) planCommand() *cobra.Command {
 			"Exit codes: 0 passed (warnings allowed), 1 denied by policy, 2 error.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			specs, err := pf.parseOutputs(ef.json)
+			specs, err := pf.parse(ef.json)
 			if err != nil {
 				return err
 			}

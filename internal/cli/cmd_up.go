@@ -22,7 +22,7 @@ func (a *App) upCommand() *cobra.Command {
 			"(`tfgate down --local` stops it again).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			specs, err := pf.parseOutputs(ef.json)
+			specs, err := pf.parse(ef.json)
 			if err != nil {
 				return err
 			}

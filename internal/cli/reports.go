@@ -56,9 +56,9 @@ func (f *planFlags) applyOptions() run.ApplyOptions {
 	return run.ApplyOptions{PolicyDirs: f.policyDirs, AllowDestroy: f.allowDestroy, Strict: f.strict, ToolVersion: Version}
 }
 
-// parseOutputs checks --output, --verbose, --min-severity and --var before
+// parse checks --output, --verbose, --min-severity and --var before
 // anything runs.
-func (f *planFlags) parseOutputs(jsonStream bool) ([]report.Output, error) {
+func (f *planFlags) parse(jsonStream bool) ([]report.Output, error) {
 	outs, err := report.ParseOutputs(f.outputs, jsonStream, f.verbose, f.minSeverity)
 	if err == nil {
 		err = run.CheckVars(f.vars)

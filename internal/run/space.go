@@ -11,6 +11,9 @@ import (
 // then only says it cannot read it.
 const lowSpace = 1 << 20
 
+// freeBytes is statfsFree; tests replace it to simulate a full disk.
+var freeBytes = statfsFree
+
 // diskFull says, when the filesystem holding path is (nearly) full, that
 // this is why err happened; otherwise it returns err unchanged.
 func diskFull(path string, rel string, err error) error {

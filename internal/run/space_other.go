@@ -2,5 +2,5 @@
 
 package run
 
-// freeBytes is unknown here: errors are reported as Terraform gave them.
-func freeBytes(string) (uint64, bool) { return 0, false }
+// statfsFree is unknown here: errors are reported as Terraform gave them.
+func statfsFree(string) (uint64, bool) { return 0, false }

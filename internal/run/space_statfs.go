@@ -4,8 +4,8 @@ package run
 
 import "syscall"
 
-// freeBytes is the space an unprivileged process can still write in dir.
-func freeBytes(dir string) (uint64, bool) {
+// statfsFree is the space an unprivileged process can still write in dir.
+func statfsFree(dir string) (uint64, bool) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, false
