@@ -60,7 +60,7 @@ func TestDriftLocal(t *testing.T) {
 		}
 	})
 
-	if code := Tfgate(t, root, upArgs...); code != 0 {
+	if code := Up(t, root, upArgs...); code != 0 {
 		t.Fatalf("tfgate %s exited %d", strings.Join(upArgs, " "), code)
 	}
 	// up records the live state after applying: nothing has drifted yet.
@@ -171,7 +171,7 @@ func TestDriftLocal(t *testing.T) {
 	}
 
 	// up again converges: the configuration wins, and nothing drifts.
-	if code := Tfgate(t, root, upArgs...); code != 0 {
+	if code := Up(t, root, upArgs...); code != 0 {
 		t.Fatalf("second up exited %d", code)
 	}
 	final := drift(t, root, env, "converged")

@@ -99,7 +99,7 @@ func TestE2ELocal(t *testing.T) {
 
 	teststructure.RunTestStage(t, "apply", func() {
 		harness.Stage(t, "apply", func(t *testing.T) {
-			if code := Tfgate(t, root, "up", "--env", env, "--local"); code != 0 {
+			if code := Up(t, root, "up", "--env", env, "--local"); code != 0 {
 				t.Fatalf("tfgate up --env %s --local exited %d", env, code)
 			}
 		})
