@@ -104,11 +104,17 @@ resource "terraform_data" "slow" {
 	if err := apply.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Wait for the provisioner, or for apply to end without reaching it:
+	// then say what it printed instead of waiting out the context.
 	provisioning := make(chan struct{})
+	ended := make(chan struct{})
+	var lines []string
 	go func() {
+		defer close(ended)
 		sc := bufio.NewScanner(out)
 		once := false
 		for sc.Scan() {
+			lines = append(lines, sc.Text())
 			if !once && strings.Contains(sc.Text(), "Provisioning with 'local-exec'") {
 				once = true
 				close(provisioning)
@@ -117,8 +123,13 @@ resource "terraform_data" "slow" {
 	}()
 	select {
 	case <-provisioning:
+	case <-ended:
+		apply.Wait()
+		t.Fatalf("terraform apply ended before its provisioner ran:\n%s\nemulator log:\n%s", strings.Join(lines, "\n"), e.LogTail(30))
 	case <-ctx.Done():
-		t.Fatal("terraform apply never reached its provisioner")
+		syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
+		<-ended
+		t.Fatalf("terraform apply never reached its provisioner; it printed:\n%s\nemulator log:\n%s", strings.Join(lines, "\n"), e.LogTail(30))
 	}
 	syscall.Kill(-apply.Process.Pid, syscall.SIGKILL)
 	apply.Wait()
