@@ -35,8 +35,8 @@ func TestForceUnlockRemoteLockOfAKilledRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("terraform is needed (tfgate doctor --install): %v", err)
 	}
-	// Generous: under CI load (every package at once on 2 cores) the
-	// emulator start and init alone have taken minutes; alone it takes 8 s.
+	// Generous: alone the test takes 8 s, but one CI run (every package at
+	// once on 2 cores) ran out of a 4-minute budget before the provisioner.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	e, err := emulator.Start(ctx, emulator.Options{StateDir: filepath.Join(t.TempDir(), "emu")})
