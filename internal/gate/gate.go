@@ -114,6 +114,22 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 			return nil, err
 		}
 	}
+	// Compiling the policies does not need the plan: it runs while the plan
+	// is decoded (a fifth of a 10k-resource check, most of a small one).
+	type compiled struct {
+		eng *policy.Engine
+		err error
+	}
+	var engine chan compiled
+	if o.Engine == nil {
+		engine = make(chan compiled, 1)
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel() // an early return (bad plan) stops the compile
+		go func() {
+			eng, err := policy.New(cctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config)})
+			engine <- compiled{eng, err}
+		}()
+	}
 	p, err := loadPlan(o)
 	if err != nil {
 		return nil, err
@@ -136,10 +152,11 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 
 	eng := o.Engine
 	if eng == nil {
-		eng, err = policy.New(ctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config)})
-		if err != nil {
-			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(err.Error()))
+		c := <-engine
+		if c.err != nil {
+			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(c.err.Error()))
 		}
+		eng = c.eng
 	}
 	input := p.Input
 	if o.Plan == nil {

@@ -205,8 +205,12 @@ config_block(rc, addr) := config_blocks[[module_key(rc), addr]]
 # references(rc, p): the references of the expression of attribute p in the
 # configuration (e.g. ["aws_lb.main.arn", "aws_lb.main"]); nested block
 # paths like ["rule", 0, "x"] follow the block structure.
-references(rc, p) := refs if {
-	expr := object.get(config_resource(rc).expressions, path(p), {})
+references(rc, p) := block_references(module_key(rc), config_address(rc), p)
+
+# block_references: by block, not by resource, so OPA computes it once for
+# all instances of a block (count, for_each, module instances).
+block_references(mod, addr, p) := refs if {
+	expr := object.get(config_blocks[[mod, addr]].expressions, path(p), {})
 	refs := object.get(expr, "references", [])
 } else := []
 
