@@ -205,7 +205,9 @@ config_block(rc, addr) := config_blocks[[module_key(rc), addr]]
 # references(rc, p): the references of the expression of attribute p in the
 # configuration (e.g. ["aws_lb.main.arn", "aws_lb.main"]); nested block
 # paths like ["rule", 0, "x"] follow the block structure.
-references(rc, p) := block_references(module_key(rc), config_address(rc), p)
+references(rc, p) := refs if {
+	refs := block_references(module_key(rc), config_address(rc), p)
+} else := []
 
 # block_references: by block, not by resource, so OPA computes it once for
 # all instances of a block (count, for_each, module instances).
