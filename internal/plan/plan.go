@@ -208,11 +208,15 @@ type rawChange struct {
 // decodeStructure decodes the plan's structure (see Plan.Raw); the
 // decoder skips everything else without allocating it.
 func decodeStructure(data []byte) (*tfjson.Plan, error) {
-	var rp rawPlan
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&rp); err != nil {
-		return nil, err
+	rp, ok := streamStructure(data)
+	if !ok {
+		// The whole-document decode, for its error message.
+		rp = &rawPlan{}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(rp); err != nil {
+			return nil, err
+		}
 	}
 	p := &tfjson.Plan{
 		FormatVersion:    rp.FormatVersion,
@@ -244,6 +248,15 @@ func decodeStructure(data []byte) (*tfjson.Plan, error) {
 // decodeObject decodes a JSON object with json.Number for numbers (OPA's
 // ast.InterfaceToValue takes json.Number as is, keeping integer precision).
 func decodeObject(data []byte) (map[string]any, error) {
+	if obj, ok := streamObject(data); ok {
+		return obj, nil
+	}
+	// Not a well-formed object: the whole-document decode says why, with
+	// the line, as it always has.
+	return decodeObjectWhole(data)
+}
+
+func decodeObjectWhole(data []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -305,4 +318,144 @@ func (p *Plan) Operations() int {
 		}
 	}
 	return n
+}
+
+// json.Decoder holds the whole value it decodes in its buffer, grown by
+// doubling: decoding a 9 MB plan as one value allocates ~32 MB of buffers
+// and copies them, the largest single cost of a cold `tfgate check` of a
+// 10k-resource plan (and it happens twice: the policy input and the
+// structure). streamObject and streamStructure decode the top level member
+// by member and resource_changes element by element, so the buffer holds
+// one resource change at a time; the values are the same. Anything they do
+// not expect (a syntax error, a top level that is not an object,
+// resource_changes that is not a list, trailing data) returns ok=false and
+// the whole-document decode runs instead, for its error message.
+
+// streamObject is decodeObject's fast path.
+func streamObject(data []byte) (map[string]any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	obj := map[string]any{}
+	ok := members(dec, func(k string) bool {
+		if k == "resource_changes" {
+			var rcs []any
+			if !elements(dec, func() bool {
+				var v any
+				if err := dec.Decode(&v); err != nil {
+					return false
+				}
+				rcs = append(rcs, v)
+				return true
+			}) {
+				return false
+			}
+			if rcs == nil {
+				rcs = []any{}
+			}
+			obj[k] = rcs
+			return true
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return false
+		}
+		obj[k] = v
+		return true
+	})
+	return obj, ok && end(dec, data)
+}
+
+// streamStructure is decodeStructure's fast path: resource_changes element
+// by element, every other member (configuration, variables, ...) collected
+// and decoded as one object into rawPlan, as before.
+func streamStructure(data []byte) (*rawPlan, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var rest bytes.Buffer
+	rest.WriteByte('{')
+	var rcs []*rawChange
+	seen := false
+	ok := members(dec, func(k string) bool {
+		// encoding/json matches struct fields case-insensitively.
+		if strings.EqualFold(k, "resource_changes") {
+			seen = true
+			rcs = rcs[:0:0]
+			return elements(dec, func() bool {
+				var rc *rawChange
+				if err := dec.Decode(&rc); err != nil {
+					return false
+				}
+				rcs = append(rcs, rc)
+				return true
+			})
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return false
+		}
+		key, _ := json.Marshal(k)
+		if rest.Len() > 1 {
+			rest.WriteByte(',')
+		}
+		rest.Write(key)
+		rest.WriteByte(':')
+		rest.Write(raw)
+		return true
+	})
+	if !ok || !end(dec, data) {
+		return nil, false
+	}
+	rest.WriteByte('}')
+	rp := &rawPlan{}
+	rd := json.NewDecoder(&rest)
+	rd.UseNumber()
+	if err := rd.Decode(rp); err != nil {
+		return nil, false
+	}
+	if seen {
+		rp.ResourceChanges = rcs
+		if rp.ResourceChanges == nil {
+			rp.ResourceChanges = []*rawChange{}
+		}
+	}
+	return rp, true
+}
+
+// members reads an object's opening brace, calls member with each key (the
+// decoder positioned at its value) and reads the closing brace.
+func members(dec *json.Decoder, member func(key string) bool) bool {
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		k, ok := t.(string)
+		if !ok || !member(k) {
+			return false
+		}
+	}
+	t, err := dec.Token()
+	return err == nil && t == json.Delim('}')
+}
+
+// elements reads an array's brackets, calling element for each element.
+func elements(dec *json.Decoder, element func() bool) bool {
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return false
+	}
+	for dec.More() {
+		if !element() {
+			return false
+		}
+	}
+	t, err := dec.Token()
+	return err == nil && t == json.Delim(']')
+}
+
+// end: nothing but white space after the top-level value.
+func end(dec *json.Decoder, data []byte) bool {
+	return len(bytes.TrimSpace(data[dec.InputOffset():])) == 0
 }

@@ -285,3 +285,58 @@ func TestOperations(t *testing.T) {
 		t.Errorf("Operations = %d, want 7 (a replace counts twice)", got)
 	}
 }
+
+// The member-by-member decode is only a faster way to the same values: on
+// every plan it accepts, the policy input and the structure equal the
+// whole-document decode's; what it does not accept falls back to it.
+func TestStreamDecodeEqualsWholeDecode(t *testing.T) {
+	docs := map[string][]byte{
+		"empty changes":     []byte(`{"format_version":"1.2","resource_changes":[]}`),
+		"no changes key":    []byte(`{"format_version":"1.2","variables":{"n":{"value":12345678901234567890}}}`),
+		"duplicate changes": []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b"}],"resource_changes":[{"address":"c.d","index":3}]}`),
+		"null element":      []byte(`{"format_version":"1.2","resource_changes":[null,{"address":"a.b","change":{"actions":["create"],"after":{"n":1.50}}}]}`),
+		"other case":        []byte(`{"format_version":"1.2","Resource_Changes":[{"address":"a.b"}]}`),
+	}
+	files, _ := filepath.Glob("testdata/*.json")
+	more, _ := filepath.Glob("../gate/testdata/*.json")
+	for _, f := range append(files, more...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[f] = data
+	}
+	for name, data := range docs {
+		t.Run(name, func(t *testing.T) {
+			obj, ok := streamObject(data)
+			if !ok {
+				t.Fatal("stream decode refused a well-formed plan")
+			}
+			want, err := decodeObjectWhole(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(obj, want) {
+				t.Errorf("policy input differs from the whole-document decode")
+			}
+			rp, ok := streamStructure(data)
+			if !ok {
+				t.Fatal("stream decode refused the structure of a well-formed plan")
+			}
+			var wantRP rawPlan
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber()
+			if err := dec.Decode(&wantRP); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(rp, &wantRP) {
+				t.Errorf("structure differs from the whole-document decode:\n got %+v\nwant %+v", rp, &wantRP)
+			}
+		})
+	}
+	for _, bad := range []string{`[]`, `{"resource_changes":{}}`, `{"resource_changes":[1,]}`, `{"a":1} x`, `{"resource_changes":null}`, `{"a":`} {
+		if _, ok := streamObject([]byte(bad)); ok {
+			t.Errorf("stream decode accepted %s", bad)
+		}
+	}
+}
