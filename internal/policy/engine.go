@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"runtime"
 	"sort"
@@ -262,7 +263,7 @@ func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string)
 // sharing is safe.
 func InputValue(input map[string]any) (ast.Value, error) {
 	c := converter{seen: map[unsafe.Pointer]ast.Value{}}
-	return c.value(input)
+	return c.input(input, nil)
 }
 
 // unread are the parts of a plan the embedded library never reads: the
@@ -298,6 +299,11 @@ func (e *Engine) inputValue(input map[string]any) (ast.Value, error) {
 		return InputValue(input)
 	}
 	c := converter{seen: map[unsafe.Pointer]ast.Value{}, prune: true}
+	return c.input(input, unreadTop)
+}
+
+// input converts the top-level input without the keys in skip.
+func (c *converter) input(input map[string]any, skip map[string]bool) (ast.Value, error) {
 	kvs := make([][2]*ast.Term, 0, len(input))
 	add := func(k string, x any) error {
 		var v ast.Value
@@ -314,14 +320,14 @@ func (e *Engine) inputValue(input map[string]any) (ast.Value, error) {
 		return nil
 	}
 	// The resource changes first: resources_by_type then shares their
-	// pruned terms instead of converting the changes whole.
+	// terms instead of converting the changes again.
 	if rcs, ok := input["resource_changes"]; ok {
 		if err := add("resource_changes", rcs); err != nil {
 			return nil, err
 		}
 	}
 	for k, x := range input {
-		if k == "resource_changes" || unreadTop[k] {
+		if k == "resource_changes" || skip[k] {
 			continue
 		}
 		if err := add(k, x); err != nil {
@@ -336,19 +342,51 @@ type converter struct {
 	prune bool
 }
 
-// changes converts resource_changes, each change without unreadChange.
+// minChunk is the fewest resource changes worth a goroutine of their own.
+const minChunk = 256
+
+// changes converts resource_changes (each change without unreadChange when
+// pruning) in GOMAXPROCS chunks at once: they are most of a plan, and the
+// conversion is the one step of a check with a core left idle. OPA values
+// are built bottom-up with no shared state but the converters' own.
 func (c *converter) changes(x any) (ast.Value, error) {
 	rcs, ok := x.([]any)
 	if !ok {
 		return c.value(x)
 	}
 	terms := make([]*ast.Term, len(rcs))
+	n := max(1, min(runtime.GOMAXPROCS(0), len(rcs)/minChunk))
+	parts := make([]converter, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for g := range n {
+		parts[g] = converter{seen: map[unsafe.Pointer]ast.Value{}, prune: c.prune}
+		lo, hi := g*len(rcs)/n, (g+1)*len(rcs)/n
+		if g == n-1 {
+			errs[g] = parts[g].changeRange(rcs[lo:hi], terms[lo:hi])
+			continue
+		}
+		wg.Go(func() { errs[g] = parts[g].changeRange(rcs[lo:hi], terms[lo:hi]) })
+	}
+	wg.Wait()
+	for g := range parts {
+		if errs[g] != nil {
+			return nil, errs[g]
+		}
+		// resources_by_type, converted next, shares these terms.
+		maps.Copy(c.seen, parts[g].seen)
+	}
+	return ast.NewArray(terms...), nil
+}
+
+// changeRange converts rcs into terms.
+func (c *converter) changeRange(rcs []any, terms []*ast.Term) error {
 	for i, e := range rcs {
 		rc, ok := e.(map[string]any)
 		if !ok {
 			v, err := c.value(e)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			terms[i] = ast.NewTerm(v)
 			continue
@@ -357,13 +395,13 @@ func (c *converter) changes(x any) (ast.Value, error) {
 		for k, f := range rc {
 			var v ast.Value
 			var err error
-			if ch, ok := f.(map[string]any); ok && k == "change" {
+			if ch, ok := f.(map[string]any); ok && k == "change" && c.prune {
 				v, err = c.object(ch, unreadChange)
 			} else {
 				v, err = c.value(f)
 			}
 			if err != nil {
-				return nil, err
+				return err
 			}
 			kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
 		}
@@ -371,7 +409,7 @@ func (c *converter) changes(x any) (ast.Value, error) {
 		c.seen[reflect.ValueOf(rc).UnsafePointer()] = obj
 		terms[i] = ast.NewTerm(obj)
 	}
-	return ast.NewArray(terms...), nil
+	return nil
 }
 
 // object converts m without the keys in skip.

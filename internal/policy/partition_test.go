@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/saprism/tfgate/bench/gen"
+	"github.com/saprism/tfgate/internal/plan"
 )
 
 // TestPartition: every rule in exactly one group, packages never split,
@@ -57,5 +60,50 @@ func TestPruneInput(t *testing.T) {
 	mod := ast.MustParseModule("package x\n\nimport rego.v1\n\nb contains x if x := input.resource_changes[_].change.before\n")
 	if !readsUnread(map[string]*ast.Module{"x.rego": mod}) {
 		t.Error("a rule reading change.before was not noticed")
+	}
+}
+
+// TestInputValueInChunks: converting the resource changes in parallel
+// chunks gives OPA's own conversion of the input (InterfaceToValue), with
+// resources_by_type sharing the changes' terms; pruned, the same without
+// the unread keys. The plan is large enough for several chunks.
+func TestInputValueInChunks(t *testing.T) {
+	p, err := plan.Parse(gen.Plan(4*minChunk+7), "generated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ast.InterfaceToValue(p.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := InputValue(p.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Compare(want) != 0 {
+		t.Fatal("InputValue differs from ast.InterfaceToValue")
+	}
+	top := got.(ast.Object)
+	first := top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Elem(0)
+	typ := first.Get(ast.StringTerm("type"))
+	shared := top.Get(ast.StringTerm("resources_by_type")).Get(typ).Value.(*ast.Array).Elem(0)
+	if shared.Value != first.Value {
+		t.Error("resources_by_type does not share the change's term")
+	}
+
+	e := newEngine(t, Options{})
+	pruned, err := e.inputValue(p.Input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes := pruned.(ast.Object).Get(ast.StringTerm("resource_changes")).Value.(*ast.Array)
+	if changes.Len() != len(p.Input["resource_changes"].([]any)) {
+		t.Fatalf("pruned input has %d changes", changes.Len())
+	}
+	for i := range changes.Len() {
+		ch := changes.Elem(i).Get(ast.StringTerm("change"))
+		if ch.Get(ast.StringTerm("before")) != nil || ch.Get(ast.StringTerm("after")) == nil {
+			t.Fatalf("change %d: before kept or after lost", i)
+		}
 	}
 }
