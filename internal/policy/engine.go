@@ -339,6 +339,7 @@ func (c *converter) input(input map[string]any, skip map[string]bool) (ast.Value
 
 type converter struct {
 	seen  map[unsafe.Pointer]ast.Value
+	strs  map[string]*ast.Term
 	prune bool
 }
 
@@ -384,26 +385,29 @@ func (c *converter) changeRange(rcs []any, terms []*ast.Term) error {
 	for i, e := range rcs {
 		rc, ok := e.(map[string]any)
 		if !ok {
-			v, err := c.value(e)
+			t, err := c.term(e)
 			if err != nil {
 				return err
 			}
-			terms[i] = ast.NewTerm(v)
+			terms[i] = t
 			continue
 		}
 		kvs := make([][2]*ast.Term, 0, len(rc))
 		for k, f := range rc {
-			var v ast.Value
-			var err error
+			var t *ast.Term
 			if ch, ok := f.(map[string]any); ok && k == "change" && c.prune {
-				v, err = c.object(ch, unreadChange)
+				v, err := c.object(ch, unreadChange)
+				if err != nil {
+					return err
+				}
+				t = ast.NewTerm(v)
 			} else {
-				v, err = c.value(f)
+				var err error
+				if t, err = c.term(f); err != nil {
+					return err
+				}
 			}
-			if err != nil {
-				return err
-			}
-			kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+			kvs = append(kvs, [2]*ast.Term{c.str(k), t})
 		}
 		obj := ast.NewObject(kvs...)
 		c.seen[reflect.ValueOf(rc).UnsafePointer()] = obj
@@ -419,11 +423,11 @@ func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, e
 		if skip[k] {
 			continue
 		}
-		v, err := c.value(e)
+		t, err := c.term(e)
 		if err != nil {
 			return nil, err
 		}
-		kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
+		kvs = append(kvs, [2]*ast.Term{c.str(k), t})
 	}
 	return ast.NewObject(kvs...), nil
 }
@@ -444,15 +448,56 @@ func (c *converter) value(x any) (ast.Value, error) {
 	case []any:
 		terms := make([]*ast.Term, len(x))
 		for i, e := range x {
-			v, err := c.value(e)
+			t, err := c.term(e)
 			if err != nil {
 				return nil, err
 			}
-			terms[i] = ast.NewTerm(v)
+			terms[i] = t
 		}
 		return ast.NewArray(terms...), nil
 	}
 	return ast.InterfaceToValue(x)
+}
+
+// term is value as a term, with strings, booleans and null shared: a plan
+// repeats a few thousand strings (attribute names, types, provider names,
+// tag values) hundreds of thousands of times, and a term of its own for
+// each was over a third of the input value. Terms are immutable in
+// evaluation (OPA shares its own interned terms the same way).
+func (c *converter) term(x any) (*ast.Term, error) {
+	switch x := x.(type) {
+	case string:
+		return c.str(x), nil
+	case bool:
+		return ast.InternedTerm(x), nil
+	case nil:
+		return ast.InternedNullTerm, nil
+	}
+	v, err := c.value(x)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(v), nil
+}
+
+// maxShared: longer strings (policy documents, container definitions) are
+// rarely repeated and not worth a table entry.
+const maxShared = 128
+
+// str is the converter's one term for s.
+func (c *converter) str(s string) *ast.Term {
+	if len(s) > maxShared {
+		return ast.StringTerm(s)
+	}
+	if t, ok := c.strs[s]; ok {
+		return t
+	}
+	if c.strs == nil {
+		c.strs = map[string]*ast.Term{}
+	}
+	t := ast.StringTerm(s)
+	c.strs[s] = t
+	return t
 }
 
 // EvaluateValue is Evaluate on an input already converted to an OPA value

@@ -65,8 +65,8 @@ func TestPruneInput(t *testing.T) {
 
 // TestInputValueInChunks: converting the resource changes in parallel
 // chunks gives OPA's own conversion of the input (InterfaceToValue), with
-// resources_by_type sharing the changes' terms; pruned, the same without
-// the unread keys. The plan is large enough for several chunks.
+// resources_by_type sharing the changes' terms and equal strings sharing
+// one term; pruned, the same without the unread keys. The plan is large enough for several chunks.
 func TestInputValueInChunks(t *testing.T) {
 	p, err := plan.Parse(gen.Plan(4*minChunk+7), "generated")
 	if err != nil {
@@ -89,6 +89,10 @@ func TestInputValueInChunks(t *testing.T) {
 	shared := top.Get(ast.StringTerm("resources_by_type")).Get(typ).Value.(*ast.Array).Elem(0)
 	if shared.Value != first.Value {
 		t.Error("resources_by_type does not share the change's term")
+	}
+	second := top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Elem(1)
+	if a, b := first.Get(ast.StringTerm("mode")), second.Get(ast.StringTerm("mode")); a != b {
+		t.Error("equal strings of one chunk are not one term")
 	}
 
 	e := newEngine(t, Options{})
