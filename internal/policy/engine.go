@@ -435,6 +435,11 @@ func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, e
 func (c *converter) value(x any) (ast.Value, error) {
 	switch x := x.(type) {
 	case map[string]any:
+		if len(x) == 0 {
+			// after_sensitive, after_unknown and most blocks' defaults:
+			// one empty object for all of them.
+			return emptyObject, nil
+		}
 		key := reflect.ValueOf(x).UnsafePointer()
 		if v, ok := c.seen[key]; ok && key != nil {
 			return v, nil
@@ -479,6 +484,8 @@ func (c *converter) term(x any) (*ast.Term, error) {
 	}
 	return ast.NewTerm(v), nil
 }
+
+var emptyObject = ast.NewObject()
 
 // maxShared: longer strings (policy documents, container definitions) are
 // rarely repeated and not worth a table entry.
