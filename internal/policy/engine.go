@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -338,9 +339,10 @@ func (c *converter) input(input map[string]any, skip map[string]bool) (ast.Value
 }
 
 type converter struct {
-	seen  map[unsafe.Pointer]ast.Value
-	strs  map[string]*ast.Term
-	prune bool
+	seen   map[unsafe.Pointer]ast.Value
+	strs   map[string]*ast.Term
+	leaves map[string]ast.Value // small objects of scalars, by content
+	prune  bool
 }
 
 // minChunk is the fewest resource changes worth a goroutine of their own.
@@ -429,7 +431,62 @@ func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, e
 		}
 		kvs = append(kvs, [2]*ast.Term{c.str(k), t})
 	}
+	if key, ok := leafKey(kvs); ok {
+		if o, ok := c.leaves[key]; ok {
+			return o, nil
+		}
+		o := ast.NewObject(kvs...)
+		if c.leaves == nil {
+			c.leaves = map[string]ast.Value{}
+		}
+		c.leaves[key] = o
+		return o, nil
+	}
 	return ast.NewObject(kvs...), nil
+}
+
+// maxLeaf is the most keys an object shared by content may have.
+const maxLeaf = 8
+
+// leafKey identifies a small object of scalars by its content: tags and
+// tags_all, after_unknown and the like repeat on every resource of a plan,
+// and each copy was an object (with its own hash table) of its own.
+func leafKey(kvs [][2]*ast.Term) (string, bool) {
+	if len(kvs) > maxLeaf {
+		return "", false
+	}
+	n := 0
+	for _, kv := range kvs {
+		switch v := kv[1].Value.(type) {
+		case ast.String:
+			n += len(v)
+		case ast.Number:
+			n += len(v)
+		case ast.Boolean, ast.Null:
+		default:
+			return "", false
+		}
+		n += len(kv[0].Value.(ast.String)) + 24
+	}
+	sort.Slice(kvs, func(i, j int) bool { return kvs[i][0].Value.(ast.String) < kvs[j][0].Value.(ast.String) })
+	b := make([]byte, 0, n)
+	for _, kv := range kvs {
+		b = strconv.AppendQuote(b, string(kv[0].Value.(ast.String)))
+		switch v := kv[1].Value.(type) {
+		case ast.String:
+			b = append(b, 's')
+			b = strconv.AppendQuote(b, string(v))
+		case ast.Number:
+			b = append(b, 'n')
+			b = append(b, v...)
+		case ast.Boolean:
+			b = strconv.AppendBool(append(b, 'b'), bool(v))
+		case ast.Null:
+			b = append(b, 'z')
+		}
+		b = append(b, ';')
+	}
+	return string(b), true
 }
 
 func (c *converter) value(x any) (ast.Value, error) {

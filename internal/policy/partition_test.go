@@ -65,8 +65,9 @@ func TestPruneInput(t *testing.T) {
 
 // TestInputValueInChunks: converting the resource changes in parallel
 // chunks gives OPA's own conversion of the input (InterfaceToValue), with
-// resources_by_type sharing the changes' terms and equal strings sharing
-// one term; pruned, the same without the unread keys. The plan is large enough for several chunks.
+// resources_by_type sharing the changes' terms, equal strings sharing one
+// term and equal small objects (tags, tags_all) one object; pruned, the
+// same without the unread keys. The plan is large enough for several chunks.
 func TestInputValueInChunks(t *testing.T) {
 	p, err := plan.Parse(gen.Plan(4*minChunk+7), "generated")
 	if err != nil {
@@ -93,6 +94,20 @@ func TestInputValueInChunks(t *testing.T) {
 	second := top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Elem(1)
 	if a, b := first.Get(ast.StringTerm("mode")), second.Get(ast.StringTerm("mode")); a != b {
 		t.Error("equal strings of one chunk are not one term")
+	}
+	sharedTags := false
+	for i := range top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Len() {
+		after := top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Elem(i).Get(ast.StringTerm("change")).Get(ast.StringTerm("after"))
+		tags, all := after.Get(ast.StringTerm("tags")), after.Get(ast.StringTerm("tags_all"))
+		if tags != nil && all != nil && tags.Value.Compare(all.Value) == 0 {
+			if tags.Value != all.Value {
+				t.Fatalf("change %d: equal tags and tags_all are two objects", i)
+			}
+			sharedTags = true
+		}
+	}
+	if !sharedTags {
+		t.Error("the generated plan has no resource with equal tags and tags_all to check")
 	}
 
 	e := newEngine(t, Options{})
