@@ -62,7 +62,7 @@ test-faults: check-tools
 ## priority (docs/RELIABILITY.md has the figures). Crashers land in the
 ## package's testdata/fuzz and then run as seeds in every `go test`.
 FUZZTIME ?= 1m
-FUZZ_TARGETS := internal/plan:FuzzPlanParse internal/plan:FuzzRedactPrecheck internal/gate:FuzzGate \
+FUZZ_TARGETS := internal/plan:FuzzPlanParse internal/plan:FuzzStreamDecode internal/plan:FuzzRedactPrecheck internal/gate:FuzzGate \
 	internal/config:FuzzConfigLoad internal/policy:FuzzExceptions internal/source:FuzzSourceIndex \
 	internal/source:FuzzTfvarsTrace internal/report:FuzzReports
 fuzz:

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -103,4 +104,33 @@ func findString(v any, sub string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// FuzzStreamDecode: whatever the member-by-member decode accepts, the
+// whole-document decode accepts too and gives the same values; what it
+// refuses goes to the whole-document decode, so it never changes a result.
+func FuzzStreamDecode(f *testing.F) {
+	planSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if obj, ok := streamObject(data); ok {
+			want, err := decodeObjectWhole(data)
+			if err != nil {
+				t.Fatalf("stream accepted what the whole decode refuses: %v", err)
+			}
+			if !reflect.DeepEqual(obj, want) {
+				t.Fatal("stream decode differs from the whole decode")
+			}
+		}
+		if rp, ok := streamStructure(data); ok {
+			var want rawPlan
+			dec := json.NewDecoder(bytes.NewReader(data))
+			dec.UseNumber()
+			if err := dec.Decode(&want); err != nil {
+				t.Fatalf("stream accepted a structure the whole decode refuses: %v", err)
+			}
+			if !reflect.DeepEqual(rp, &want) {
+				t.Fatalf("stream structure differs:\n got %+v\nwant %+v", rp, &want)
+			}
+		}
+	})
 }
