@@ -41,7 +41,7 @@ func BenchmarkEvaluate(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := e.EvaluateValue(ctx, v, "production"); err != nil {
+				if _, err := e.evaluateValue(ctx, v, "production"); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -70,7 +70,7 @@ func BenchmarkQueryShape(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("per-rule/resources=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := e.EvaluateValue(ctx, v, "production"); err != nil {
+				if _, err := e.evaluateValue(ctx, v, "production"); err != nil {
 					b.Fatal(err)
 				}
 			}

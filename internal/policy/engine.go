@@ -253,18 +253,18 @@ func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}
-	return e.EvaluateValue(ctx, v, env)
+	return e.evaluateValue(ctx, v, env)
 }
 
-// InputValue converts a policy input to an OPA value like
+// convertInput converts a policy input to an OPA value like
 // ast.InterfaceToValue, except that a Go map met twice becomes one shared
-// term: the plan input holds every resource change twice (in
-// resource_changes and in resources_by_type), and converting both copies
-// doubled the largest part of the value. OPA values are immutable, so
-// sharing is safe.
-func InputValue(input map[string]any) (ast.Value, error) {
-	c := converter{seen: map[unsafe.Pointer]ast.Value{}}
-	return c.input(input, nil)
+// term (the plan input holds every resource change twice: in
+// resource_changes and in resources_by_type), equal strings and small
+// objects share one term (see converter.term), and with prune the unread
+// parts are left out. OPA values are immutable, so sharing is safe.
+func convertInput(input map[string]any, prune bool) (ast.Value, error) {
+	c := converter{seen: map[unsafe.Pointer]ast.Value{}, prune: prune}
+	return c.input(input)
 }
 
 // unread are the parts of a plan the embedded library never reads: the
@@ -294,17 +294,13 @@ func readsUnread(mods map[string]*ast.Module) bool {
 	return found
 }
 
-// inputValue is InputValue, without the unread parts when e.prune.
+// inputValue converts input, without the unread parts when e.prune.
 func (e *Engine) inputValue(input map[string]any) (ast.Value, error) {
-	if !e.prune {
-		return InputValue(input)
-	}
-	c := converter{seen: map[unsafe.Pointer]ast.Value{}, prune: true}
-	return c.input(input, unreadTop)
+	return convertInput(input, e.prune)
 }
 
-// input converts the top-level input without the keys in skip.
-func (c *converter) input(input map[string]any, skip map[string]bool) (ast.Value, error) {
+// input converts the top-level input (without unreadTop when pruning).
+func (c *converter) input(input map[string]any) (ast.Value, error) {
 	kvs := make([][2]*ast.Term, 0, len(input))
 	add := func(k string, x any) error {
 		var v ast.Value
@@ -328,7 +324,7 @@ func (c *converter) input(input map[string]any, skip map[string]bool) (ast.Value
 		}
 	}
 	for k, x := range input {
-		if k == "resource_changes" || skip[k] {
+		if k == "resource_changes" || c.prune && unreadTop[k] {
 			continue
 		}
 		if err := add(k, x); err != nil {
@@ -564,9 +560,9 @@ func (c *converter) str(s string) *ast.Term {
 	return t
 }
 
-// EvaluateValue is Evaluate on an input already converted to an OPA value
-// (so a caller evaluating one plan several times converts it once).
-func (e *Engine) EvaluateValue(ctx context.Context, input ast.Value, env string) ([]result.Finding, error) {
+// evaluateValue is Evaluate on an input already converted to an OPA value
+// (the benchmarks time the evaluation without the conversion).
+func (e *Engine) evaluateValue(ctx context.Context, input ast.Value, env string) ([]result.Finding, error) {
 	// The groups share the input value: OPA only reads it.
 	sets := make([]rego.ResultSet, len(e.groups))
 	errs := make([]error, len(e.groups))

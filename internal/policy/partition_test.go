@@ -77,12 +77,12 @@ func TestInputValueInChunks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := InputValue(p.Input)
+	got, err := convertInput(p.Input, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got.Compare(want) != 0 {
-		t.Fatal("InputValue differs from ast.InterfaceToValue")
+		t.Fatal("convertInput differs from ast.InterfaceToValue")
 	}
 	top := got.(ast.Object)
 	first := top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Elem(0)
