@@ -5,9 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/saprism/tfgate/internal/config"
@@ -78,12 +79,12 @@ func (s *Snapshot) Compare(ctx context.Context, work *config.Config) (*result.Po
 func compareRules(te, we *policy.Engine, add func(kind, subject, detail string)) {
 	trules, wrules := index(te.Rules()), index(we.Rules())
 	tdig, wdig := te.RuleDigests(), we.RuleDigests()
-	for _, id := range sortedKeys(wrules) {
+	for _, id := range slices.Sorted(maps.Keys(wrules)) {
 		if _, ok := trules[id]; !ok {
 			add(result.RuleAdded, id, wrules[id].Title)
 		}
 	}
-	for _, id := range sortedKeys(trules) {
+	for _, id := range slices.Sorted(maps.Keys(trules)) {
 		w, ok := wrules[id]
 		if !ok {
 			add(result.RuleRemoved, id, trules[id].Title)
@@ -100,7 +101,7 @@ func compareRules(te, we *policy.Engine, add func(kind, subject, detail string))
 		for e := range w.Enforcement {
 			envs[e] = true
 		}
-		for _, e := range sortedKeys(envs) {
+		for _, e := range slices.Sorted(maps.Keys(envs)) {
 			if t.Enforcement[e] != w.Enforcement[e] {
 				add(result.EnforcementChanged, id+" "+e, fmt.Sprintf("%s → %s", orNone(string(t.Enforcement[e])), orNone(string(w.Enforcement[e]))))
 			}
@@ -126,7 +127,7 @@ func compareExceptions(texc, wexc []exceptions.Exception, add func(kind, subject
 	desc := func(e exceptions.Exception) string {
 		return fmt.Sprintf("%s on %s until %s, owner %s: %s", e.RuleID, e.Address, e.Expires, orNone(e.Owner), oneLine(e.Reason))
 	}
-	for _, k := range sortedKeys(wm) {
+	for _, k := range slices.Sorted(maps.Keys(wm)) {
 		w := wm[k]
 		t, ok := tm[k]
 		switch {
@@ -136,7 +137,7 @@ func compareExceptions(texc, wexc []exceptions.Exception, add func(kind, subject
 			add(result.ExceptionChanged, k, desc(w))
 		}
 	}
-	for _, k := range sortedKeys(tm) {
+	for _, k := range slices.Sorted(maps.Keys(tm)) {
 		if _, ok := wm[k]; !ok {
 			add(result.ExceptionRemoved, k, desc(tm[k]))
 		}
@@ -182,7 +183,7 @@ func (s side) files() (map[string][]byte, error) {
 }
 
 func compareFiles(tf, wf map[string][]byte, add func(kind, subject, detail string)) {
-	for _, p := range sortedKeys(wf) {
+	for _, p := range slices.Sorted(maps.Keys(wf)) {
 		t, ok := tf[p]
 		switch {
 		case !ok:
@@ -191,7 +192,7 @@ func compareFiles(tf, wf map[string][]byte, add func(kind, subject, detail strin
 			add(result.PolicyFileChanged, p, "modified")
 		}
 	}
-	for _, p := range sortedKeys(tf) {
+	for _, p := range slices.Sorted(maps.Keys(tf)) {
 		if _, ok := wf[p]; !ok {
 			add(result.PolicyFileChanged, p, "removed")
 		}
@@ -204,15 +205,6 @@ func index(rules []result.Rule) map[string]result.Rule {
 		m[r.ID] = r
 	}
 	return m
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func contains(list []string, s string) bool {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -159,7 +161,7 @@ func TestDriftLocal(t *testing.T) {
 	for _, k := range []string{"RDS-001 " + db.Address, "NET-001 " + rule.addr} {
 		f, ok := denied[k]
 		if !ok {
-			t.Errorf("no deny %s; denies: %v", k, keysOf(denied))
+			t.Errorf("no deny %s; denies: %v", k, slices.Sorted(maps.Keys(denied)))
 			continue
 		}
 		if !strings.Contains(f.Message, "drifted outside Terraform") || f.File == "" || f.Line <= 0 {
@@ -236,15 +238,6 @@ func newDrift(base, res *result.Result) []string {
 		if d.Action == "deleted" {
 			out = append(out, d.Address+" deleted")
 		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func keysOf[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
 	}
 	sort.Strings(out)
 	return out
