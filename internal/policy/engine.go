@@ -38,7 +38,14 @@ type Options struct {
 	// Groups is how many rule groups are evaluated in parallel; 0 means
 	// GOMAXPROCS (one per core the process may use).
 	Groups int
+	// Evaluator is "vm" (the default: EOPA's VM on OPA's plan of the
+	// queries, see vm.go) or "topdown" (OPA's evaluator, as opa eval and
+	// conftest run it).
+	Evaluator string
 }
+
+// Evaluators are the values of Options.Evaluator.
+var Evaluators = []string{"vm", "topdown"}
 
 // Engine is a compiled policy set with one prepared query per group of
 // rule packages; the groups are evaluated in parallel on one input value.
@@ -52,6 +59,7 @@ type Engine struct {
 	// only for the embedded library alone (rules from --policy dirs may
 	// read anything) and while no module mentions those keys.
 	prune bool
+	vm    bool // evaluate with the VM (Options.Evaluator)
 }
 
 // group is the rules of some packages and the query that evaluates them.
@@ -61,6 +69,9 @@ type Engine struct {
 type group struct {
 	rules []int // indexes into Engine.rules
 	query rego.PreparedEvalQuery
+	// topdown is the group's query on OPA's evaluator, prepared on first
+	// use: with the VM, it decides a group the VM failed on (see evaluate).
+	topdown func() (rego.PreparedEvalQuery, error)
 }
 
 // New loads, compiles and prepares the policy set. Any error (parse,
@@ -95,6 +106,14 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, errors.New("policy set has no rule with METADATA custom.id")
 	}
 	e := &Engine{rules: rules, hash: hashSources(srcs), compiler: c}
+	switch opts.Evaluator {
+	case "", "vm":
+		e.vm = true
+		registerVM.Do(func() { rego.RegisterPlugin(vmTarget, vmPlugin{}) })
+	case "topdown":
+	default:
+		return nil, fmt.Errorf("evaluator %q: want one of %s", opts.Evaluator, strings.Join(Evaluators, ", "))
+	}
 	e.prune = len(opts.ExtraDirs) == 0 && !opts.NoEmbedded && !readsUnread(c.Modules)
 	if e.overrides, err = validateOverrides(opts.Overrides, rules); err != nil {
 		return nil, err
@@ -114,15 +133,26 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 				ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
 					ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(rules[i].ref.Append(ast.VarTerm("$_"))))))))
 		}
-		q, err := rego.New(
+		ro := []func(*rego.Rego){
 			rego.ParsedQuery(body),
 			rego.Compiler(c),
 			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(ctx)
+		}
+		if e.vm {
+			ro = append(ro, rego.Target(vmTarget))
+		}
+		q, err := rego.New(ro...).PrepareForEval(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("policy prepare: %w", err)
 		}
-		e.groups = append(e.groups, group{rules: idx, query: q})
+		g := group{rules: idx, query: q}
+		g.topdown = sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+			if !e.vm {
+				return q, nil
+			}
+			return rego.New(rego.ParsedQuery(body), rego.Compiler(c), rego.StrictBuiltinErrors(true)).PrepareForEval(context.Background())
+		})
+		e.groups = append(e.groups, g)
 	}
 	return e, nil
 }
@@ -249,6 +279,13 @@ func (e *Engine) Hash() string { return e.hash }
 // with enforcement resolved for env, sorted by rule id then address. On any
 // error no finding is returned.
 func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string) ([]result.Finding, error) {
+	if e.vm {
+		v, err := vmInput(input, e.prune)
+		if err != nil {
+			return nil, fmt.Errorf("policy input: %w", err)
+		}
+		return e.evaluate(ctx, rego.EvalInput(v), func() ast.Value { return v.AST() }, env)
+	}
 	v, err := e.inputValue(input)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
@@ -563,11 +600,29 @@ func (c *converter) str(s string) *ast.Term {
 // evaluateValue is Evaluate on an input already converted to an OPA value
 // (the benchmarks time the evaluation without the conversion).
 func (e *Engine) evaluateValue(ctx context.Context, input ast.Value, env string) ([]result.Finding, error) {
-	// The groups share the input value: OPA only reads it.
+	return e.evaluate(ctx, rego.EvalParsedInput(input), func() ast.Value { return input }, env)
+}
+
+// evaluate runs the groups' queries on one input (either evaluator's
+// value). A group the VM fails on is evaluated again by OPA's evaluator on
+// astInput, and that result or error stands: OPA defines Rego, and the two
+// differ on errors (topdown stops at a function's first true body, so a
+// later body's type error never happens there; topdown's errors name the
+// file and line). Either way an error is never a pass.
+func (e *Engine) evaluate(ctx context.Context, input rego.EvalOption, astInput func() ast.Value, env string) ([]result.Finding, error) {
+	// The groups share the input value: both evaluators only read it.
 	sets := make([]rego.ResultSet, len(e.groups))
 	errs := make([]error, len(e.groups))
 	eval := func(g int) {
-		sets[g], errs[g] = e.groups[g].query.Eval(ctx, rego.EvalParsedInput(input))
+		sets[g], errs[g] = e.groups[g].query.Eval(ctx, input)
+		if errs[g] != nil && e.vm && ctx.Err() == nil {
+			q, err := e.groups[g].topdown()
+			if err != nil {
+				errs[g] = err
+				return
+			}
+			sets[g], errs[g] = q.Eval(ctx, rego.EvalParsedInput(astInput()))
+		}
 	}
 	if len(e.groups) == 1 {
 		eval(0)

@@ -240,7 +240,10 @@ root_user(c) if c.user == null
 
 root_user(c) if c.user in {"root", "0", "0:0"}
 
-root_user(c) if startswith(c.user, "root:")
+root_user(c) if {
+	is_string(c.user)
+	startswith(c.user, "root:")
+}
 
 host_network_violations contains v if {
 	some rc in task_defs
