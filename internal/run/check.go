@@ -86,10 +86,6 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 			return nil, fmt.Errorf("--var-file %s: no such file", f)
 		}
 	}
-	p, err := decode(data, name)
-	if err != nil {
-		return nil, err
-	}
 	gcfg, pending, done, err := trustedPolicy(ctx, cfg, o.Plan, o.Log)
 	if err != nil {
 		return nil, err
@@ -99,14 +95,17 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 		Config:        gcfg,
 		PolicyChanges: pending,
 		Env:           env,
-		Plan:          p,
-		VarFiles:      o.Plan.VarFiles,
-		PolicyDirs:    o.Plan.PolicyDirs,
-		AllowDestroy:  o.Plan.AllowDestroy,
-		Strict:        o.Plan.Strict,
-		ToolVersion:   o.Plan.ToolVersion,
-		SourceDir:     o.ConfigDir,
-		Discover:      true,
+		// The gate decodes the plan itself: it compiles the policies
+		// meanwhile, and drops the decoded input once converted.
+		PlanJSON:     data,
+		PlanName:     name,
+		VarFiles:     o.Plan.VarFiles,
+		PolicyDirs:   o.Plan.PolicyDirs,
+		AllowDestroy: o.Plan.AllowDestroy,
+		Strict:       o.Plan.Strict,
+		ToolVersion:  o.Plan.ToolVersion,
+		SourceDir:    o.ConfigDir,
+		Discover:     true,
 	})
 	if err != nil {
 		return nil, err
@@ -114,7 +113,7 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 	for _, n := range out.Notes {
 		fmt.Fprintln(o.Log, n)
 	}
-	return &Gated{Result: out.Result, Plan: p, PlanName: cfg.Rel(o.Path), SourceFile: out.SourceFile}, nil
+	return &Gated{Result: out.Result, Plan: out.Plan, PlanName: cfg.Rel(o.Path), SourceFile: out.SourceFile}, nil
 }
 
 // underRoot resolves a relative path given to check against the working
