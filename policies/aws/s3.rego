@@ -31,9 +31,13 @@ settings_keys contains [t, k] if {
 bucket_keys(b) := lib.target_keys(b, ["bucket", "id"])
 
 # has(t, b): bucket b has a live resource of type t configuring it.
-has(t, b) if {
+# The keys of every live bucket, once for all the rules that look them up
+# (six settings, each over every bucket).
+key_sets := [bucket_keys(b) | some b in buckets]
+
+has(t, i) if {
 	keys := settings_keys
-	some k in bucket_keys(b)
+	some k in key_sets[i]
 	[t, k] in keys
 }
 
@@ -50,13 +54,13 @@ unresolved contains t if {
 # unknown when a resource of type t cannot be linked before apply).
 missing(t, msg) := {v |
 	not t in unresolved
-	some b in buckets
-	not has(t, b)
+	some i, b in buckets
+	not has(t, i)
 	v := lib.violation(b, "bucket", sprintf("%s: %s", [b.address, msg]))
 } | {v |
 	t in unresolved
-	some b in buckets
-	not has(t, b)
+	some i, b in buckets
+	not has(t, i)
 	v := lib.unknown_violation(b, "bucket")
 }
 
