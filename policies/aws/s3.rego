@@ -30,11 +30,11 @@ settings_keys contains [t, k] if {
 
 bucket_keys(b) := lib.target_keys(b, ["bucket", "id"])
 
-# has(t, b): bucket b has a live resource of type t configuring it.
 # The keys of every live bucket, once for all the rules that look them up
 # (six settings, each over every bucket).
 key_sets := [bucket_keys(b) | some b in buckets]
 
+# has(t, i): buckets[i] has a live resource of type t configuring it.
 has(t, i) if {
 	keys := settings_keys
 	some k in key_sets[i]
