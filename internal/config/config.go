@@ -57,6 +57,10 @@ type Config struct {
 	// RequiredTags every taggable resource must carry (TAG-001); empty
 	// means the rule does not run: tags are a project's convention.
 	RequiredTags []string `yaml:"required_tags,omitempty"`
+	// PolicyEvaluator is "vm" (default) or "topdown": which evaluator runs
+	// the policies (policy.Options.Evaluator). Findings are the same; topdown
+	// is OPA's own, for reproducing a result the way opa eval computes it.
+	PolicyEvaluator string `yaml:"policy_evaluator,omitempty"`
 
 	// TerraformDirSet is true when tfgate.yaml names terraform_dir: check
 	// then maps findings there instead of discovering the configuration.
@@ -104,6 +108,9 @@ var envName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 // Enforcements are the words an enforcement override may use.
 var Enforcements = []string{"advisory", "warn", "deny"}
 
+// Evaluators are the values of policy_evaluator (policy.Evaluators).
+var Evaluators = []string{"vm", "topdown"}
+
 // validate checks what the YAML decoder cannot: environment names and
 // enforcement overrides, each error naming the file and line.
 func validate(data []byte, path string) error {
@@ -124,6 +131,9 @@ func validate(data []byte, path string) error {
 			}
 			known[k.Value] = true
 		}
+	}
+	if ev := scalarValue(top, "policy_evaluator"); ev != nil && !slices.Contains(Evaluators, ev.Value) {
+		return fmt.Errorf("%s: line %d: policy_evaluator is %q; want one of %s", path, ev.Line, ev.Value, strings.Join(Evaluators, ", "))
 	}
 	if enf := mappingValue(top, "enforcement"); enf != nil {
 		for i := 0; i+1 < len(enf.Content); i += 2 {
@@ -148,6 +158,19 @@ func mappingValue(m *yaml.Node, key string) *yaml.Node {
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.MappingNode {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// scalarValue is m's value of key when it is a scalar.
+func scalarValue(m *yaml.Node, key string) *yaml.Node {
+	if m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.ScalarNode {
 			return m.Content[i+1]
 		}
 	}

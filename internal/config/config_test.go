@@ -46,6 +46,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown field", "terraform_dirr: x\n", "line 1"},
 		{"bad yaml", "environments: [\n", "tfgate.yaml"},
 		{"wrong type", "policy_dirs: 3\n", "line 1"},
+		{"unknown evaluator", "terraform_dir: x\npolicy_evaluator: wasm\n", `line 2: policy_evaluator is "wasm"; want one of vm, topdown`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,6 +57,15 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatalf("err = %v, want it to mention %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestPolicyEvaluator(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, FileName, "policy_evaluator: topdown\n")
+	c, err := Load(dir)
+	if err != nil || c.PolicyEvaluator != "topdown" {
+		t.Fatalf("PolicyEvaluator = %q, err %v", c.PolicyEvaluator, err)
 	}
 }
 

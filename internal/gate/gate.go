@@ -121,12 +121,20 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		err error
 	}
 	var engine chan compiled
+	received := false
 	if o.Engine == nil {
 		engine = make(chan compiled, 1)
 		cctx, cancel := context.WithCancel(ctx)
-		defer cancel() // an early return (bad plan) stops the compile
+		defer func() {
+			// An early return (bad plan) stops the compile and waits for
+			// it: no goroutine outlives the call.
+			cancel()
+			if !received {
+				<-engine
+			}
+		}()
 		go func() {
-			eng, err := policy.New(cctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config)})
+			eng, err := policy.New(cctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config), Evaluator: evaluator(o.Config)})
 			engine <- compiled{eng, err}
 		}()
 	}
@@ -134,6 +142,9 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The plan's bytes are not read again (its hash is taken): let them go
+	// before the evaluation allocates.
+	o.PlanJSON = nil
 	// Exceptions are read before the evaluation so a broken exceptions
 	// file fails fast.
 	var exc []exceptions.Exception
@@ -153,6 +164,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	eng := o.Engine
 	if eng == nil {
 		c := <-engine
+		received = true
 		if c.err != nil {
 			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(c.err.Error()))
 		}
@@ -266,6 +278,13 @@ func policyDirs(o Options) []string {
 		return o.PolicyDirs
 	}
 	return o.Config.PolicyPaths(o.PolicyDirs)
+}
+
+func evaluator(c *config.Config) string {
+	if c == nil {
+		return ""
+	}
+	return c.PolicyEvaluator
 }
 
 func overrides(c *config.Config) map[string]map[string]string {

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
 )
 
@@ -167,5 +169,32 @@ func TestCanaryNeverInResult(t *testing.T) {
 	}
 	if len(res.Findings) != len(canaries) {
 		t.Errorf("%d findings, want %d", len(res.Findings), len(canaries))
+	}
+}
+
+// TestPolicyEvaluatorFromConfig: every policy_evaluator tfgate.yaml accepts
+// is one the engine accepts, and the gate runs with each (same verdict).
+func TestPolicyEvaluatorFromConfig(t *testing.T) {
+	if !slices.Equal(config.Evaluators, policy.Evaluators) {
+		t.Fatalf("config accepts %v, the engine %v", config.Evaluators, policy.Evaluators)
+	}
+	var verdicts []result.Verdict
+	for _, ev := range config.Evaluators {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, config.FileName), []byte("policy_evaluator: "+ev+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Run(context.Background(), Options{Config: cfg, Env: "production", PlanJSON: []byte(minimalPlan), Now: fixedNow, NoSource: true})
+		if err != nil {
+			t.Fatalf("%s: %v", ev, err)
+		}
+		verdicts = append(verdicts, r.Verdict)
+	}
+	if verdicts[0] != result.Fail || verdicts[1] != verdicts[0] {
+		t.Fatalf("verdicts %v: want the replaced database denied by both", verdicts)
 	}
 }

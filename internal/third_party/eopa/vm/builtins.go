@@ -47,7 +47,7 @@ func memberBuiltin(state *State, args []Value) error {
 
 	var found bool
 
-	// A set's membership is a hash lookup, not a scan.
+	// tfgate: a set's membership is a hash lookup, not a scan.
 	if s, ok := args[1].(fjson.Set); ok {
 		if x, ok := args[0].(fjson.Json); ok {
 			_, found = s.Get(x)
@@ -1111,6 +1111,7 @@ func globMatchBuiltin(state *State, args []Value) error {
 
 const metricGlobCacheHit = "rego_builtin_glob_interquery_value_cache_hits"
 
+// tfgate: *glob.Pattern, gobwas/glob v1.1.0's type (was glob.Glob).
 func globCompile(m metrics.Metrics, c cache.InterQueryValueCache, id, pattern string, delimiters []rune) (*glob.Pattern, error) {
 	if c == nil { // 'eopa eval', just do it
 		return glob.Compile(pattern, delimiters...)

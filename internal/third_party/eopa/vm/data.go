@@ -239,7 +239,7 @@ func (*DataOperations) Equal(ctx context.Context, a, b any) (bool, error) {
 func (o *DataOperations) FromInterface(ctx context.Context, x any) (fjson.Json, error) {
 	switch x := x.(type) {
 	case fjson.Json:
-		// Already converted (by the caller, once for many evaluations).
+		// tfgate: already converted (by the caller, once for many evaluations).
 		return x, nil
 	case nil:
 		return o.MakeNull(), nil

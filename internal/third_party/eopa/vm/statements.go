@@ -1084,9 +1084,8 @@ func (with with) upsert(state *State, original Local, pathLen uint32, value Loca
 }
 
 // noescape was the runtime's trick to hide a pointer from escape analysis
-// (uintptr arithmetic on an unsafe.Pointer). tfgate: go vet rejects it and
-// the GC may move nothing here, but a pointer laundered through uintptr is
-// not kept alive either; the identity is safe and measured no slower.
+// (uintptr arithmetic on an unsafe.Pointer). tfgate: go vet rejects it; the
+// identity is safe.
 func noescape[T any](t *T) *T {
 	return t
 }
