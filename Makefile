@@ -63,12 +63,12 @@ test-faults: check-tools
 ## package's testdata/fuzz and then run as seeds in every `go test`.
 FUZZTIME ?= 1m
 FUZZ_TARGETS := internal/plan:FuzzPlanParse internal/plan:FuzzStreamDecode internal/plan:FuzzRedactPrecheck internal/gate:FuzzGate \
-	internal/config:FuzzConfigLoad internal/policy:FuzzExceptions internal/source:FuzzSourceIndex \
+	internal/config:FuzzConfigLoad internal/policy:FuzzExceptions internal/policy:FuzzEvaluators internal/source:FuzzSourceIndex \
 	internal/source:FuzzTfvarsTrace internal/report:FuzzReports
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 	  echo "== $$fn ($$pkg, $(FUZZTIME))"; \
-	  nice -n 19 $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -parallel 1 ./$$pkg; done
+	  nice -n 19 $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10s -parallel 1 ./$$pkg; done
 
 ## check-tools: what the tests need; tfgate installs a missing Terraform or
 ## moto into its cache (tfgate doctor says from where, or what to do)
