@@ -86,7 +86,7 @@ func BenchmarkQueryShape(b *testing.B) {
 }
 
 // BenchmarkPackages evaluates each rule package alone on the 10k plan
-// (preconverted input), for the per-package cost the engine's grouping
+// (preconverted input, the VM as in production), for the per-package cost the engine's grouping
 // balances: go test -run '^$' -bench Packages ./internal/policy. Each
 // package pays for the library helpers it uses, so the sum exceeds one
 // evaluation of all of them.
@@ -99,10 +99,6 @@ func BenchmarkPackages(b *testing.B) {
 	}
 	p.SetGate("production", nil)
 	p.SetContext(plan.Context{RequiredTags: stackTags})
-	v, err := ast.InterfaceToValue(p.Input)
-	if err != nil {
-		b.Fatal(err)
-	}
 	for _, idx := range partition(e.rules, len(e.rules)) {
 		pkg := e.rules[idx[0]].ref[:len(e.rules[idx[0]].ref)-1]
 		body := ast.Body{}
@@ -111,14 +107,18 @@ func BenchmarkPackages(b *testing.B) {
 				ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
 					ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(e.rules[i].ref.Append(ast.VarTerm("$_"))))))))
 		}
-		q, err := rego.New(rego.ParsedQuery(body), rego.Compiler(e.compiler)).PrepareForEval(ctx)
+		q, err := rego.New(rego.ParsedQuery(body), rego.Compiler(e.compiler), rego.Target(vmTarget)).PrepareForEval(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		v, err := vmInput(p.Input, e.prune)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Run(strings.TrimPrefix(pkg.String(), "data.tfgate.aws."), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := q.Eval(ctx, rego.EvalParsedInput(v)); err != nil {
+				if _, err := q.Eval(ctx, rego.EvalInput(v)); err != nil {
 					b.Fatal(err)
 				}
 			}

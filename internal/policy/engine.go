@@ -159,24 +159,25 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 
 // packageCost is the relative evaluation cost of the library's packages
 // on a large plan: milliseconds / 5 of BenchmarkPackages on the 10k
-// generated plan (2026-12-01: S3 ~1.1 s, tags ~0.38 s, ECR 0.11 s, the
-// rest 0.1 s or less). Rule counts say little (S3 has 9 of 80 rules and
-// costs more than all the others together), and balance is what parallel
-// evaluation needs. Packages not listed (the smallest, --policy dirs)
-// count 1.
+// generated plan under the VM (2026-12-02: S3 ~335 ms, tags ~100 ms with
+// required_tags, ECR 48 ms, the rest 22 ms or less; topdown's figures were
+// about three times these, in the same order). Rule counts say little (S3
+// has 9 of 80 rules and costs more than all the others together), and
+// balance is what parallel evaluation needs. Packages not listed (the
+// smallest, --policy dirs) count 1.
 var packageCost = map[string]int{
-	"data.tfgate.aws.s3":       220,
-	"data.tfgate.aws.tags":     76,
-	"data.tfgate.aws.ecr":      22,
-	"data.tfgate.aws.logs":     17,
-	"data.tfgate.aws.rds":      11,
-	"data.tfgate.aws.network":  8,
-	"data.tfgate.aws.stateful": 7,
-	"data.tfgate.aws.ssm":      5,
-	"data.tfgate.aws.ecs":      4,
-	"data.tfgate.aws.alb":      3,
-	"data.tfgate.aws.sns":      3,
-	"data.tfgate.aws.kms":      2,
+	"data.tfgate.aws.s3":       67,
+	"data.tfgate.aws.tags":     20,
+	"data.tfgate.aws.ecr":      10,
+	"data.tfgate.aws.logs":     4,
+	"data.tfgate.aws.rds":      4,
+	"data.tfgate.aws.ecs":      3,
+	"data.tfgate.aws.ssm":      2,
+	"data.tfgate.aws.network":  2,
+	"data.tfgate.aws.stateful": 2,
+	"data.tfgate.aws.alb":      1,
+	"data.tfgate.aws.sns":      1,
+	"data.tfgate.aws.kms":      1,
 }
 
 // partition splits the rules into at most n groups of whole packages,
