@@ -69,8 +69,9 @@ type Engine struct {
 type group struct {
 	rules []int // indexes into Engine.rules
 	query rego.PreparedEvalQuery
-	// topdown is the group's query on OPA's evaluator, prepared on first
-	// use: with the VM, it decides a group the VM failed on (see evaluate).
+	// topdown (with the VM only) is the group's query on OPA's evaluator,
+	// prepared on first use: it decides a group the VM failed on (see
+	// evaluate).
 	topdown func() (rego.PreparedEvalQuery, error)
 }
 
@@ -146,12 +147,11 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("policy prepare: %w", err)
 		}
 		g := group{rules: idx, query: q}
-		g.topdown = sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
-			if !e.vm {
-				return q, nil
-			}
-			return rego.New(rego.ParsedQuery(body), rego.Compiler(c), rego.StrictBuiltinErrors(true)).PrepareForEval(context.Background())
-		})
+		if e.vm {
+			g.topdown = sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+				return rego.New(rego.ParsedQuery(body), rego.Compiler(c), rego.StrictBuiltinErrors(true)).PrepareForEval(context.Background())
+			})
+		}
 		e.groups = append(e.groups, g)
 	}
 	return e, nil

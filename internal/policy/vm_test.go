@@ -125,3 +125,47 @@ func TestUnknownEvaluator(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestBuiltinErrorFailsClosed: a builtin error at run time (to_number of a
+// non-number) is an error under both evaluators, naming the file and line,
+// with no findings; and the VM alone reports it too (it is not turned into
+// "undefined", which would silently drop the rule's findings).
+func TestBuiltinErrorFailsClosed(t *testing.T) {
+	dir := writeRego(t, map[string]string{"s.rego": `package tfgate.custom.s
+
+import rego.v1
+
+# METADATA
+# title: s
+# custom:
+#   id: S-001
+#   severity: low
+s contains msg if {
+	some rc in input.resource_changes
+	n := to_number(rc.name)
+	msg := sprintf("%v", [n])
+}
+`})
+	in := planOf(rc("aws_sns_topic", "abc", []string{"create"}, map[string]any{}))
+	for _, ev := range Evaluators {
+		e := newEngine(t, Options{ExtraDirs: []string{dir}, Evaluator: ev})
+		fs, err := e.Evaluate(context.Background(), in, "dev")
+		if err == nil || fs != nil || !strings.Contains(err.Error(), "s.rego:12") || !strings.Contains(err.Error(), "to_number") {
+			t.Fatalf("%s: want the to_number error at s.rego:12 and no findings, got %v, %d findings", ev, err, len(fs))
+		}
+	}
+	e := newEngine(t, Options{ExtraDirs: []string{dir}, Evaluator: "vm"})
+	v, err := vmInput(in, e.prune)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := false
+	for _, g := range e.groups {
+		if _, err := g.query.Eval(context.Background(), rego.EvalInput(v)); err != nil {
+			failed = strings.Contains(err.Error(), "to_number")
+		}
+	}
+	if !failed {
+		t.Fatal("the VM alone evaluated a failing builtin without error")
+	}
+}
