@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"crypto/rand"
+	"math"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -49,6 +50,12 @@ func (vmPlugin) PrepareForEval(_ context.Context, policy *ir.Policy, opts ...reg
 	}
 	return &vmEval{builtins: bis, exe: exe}, nil
 }
+
+// noLimit: the VM stops after 100 M instructions by default (a server's
+// guard against runaway queries). The library takes ~20 M on a 50k-resource
+// plan, so a plan of a few 100k resources would hit it and fall back to
+// topdown; a run is bounded by its context instead.
+var noLimit = vm.Limits{Instructions: math.MaxInt64}
 
 type vmEval struct {
 	builtins map[string]*topdown.Builtin
@@ -106,6 +113,7 @@ func (t *vmEval) Eval(ctx context.Context, ectx *rego.EvalContext, rt ast.Value)
 		Capabilities:                ectx.Capabilities(),
 		TracingOpts:                 ectx.TracingOpts(),
 		BuiltinFuncs:                t.builtins,
+		Limits:                      &noLimit,
 		ExternalCancel:              ectx.ExternalCancel(),
 		QueryTracers:                ectx.QueryTracers(),
 	})
