@@ -339,38 +339,43 @@ func (e *Engine) inputValue(input map[string]any) (ast.Value, error) {
 
 // input converts the top-level input (without unreadTop when pruning).
 func (c *converter) input(input map[string]any) (ast.Value, error) {
-	kvs := make([][2]*ast.Term, 0, len(input))
-	add := func(k string, x any) error {
-		var v ast.Value
-		var err error
-		if k == "resource_changes" {
-			v, err = c.changes(x)
-		} else {
-			v, err = c.value(x)
-		}
-		if err != nil {
-			return err
-		}
-		kvs = append(kvs, [2]*ast.Term{ast.InternedTerm(k), ast.NewTerm(v)})
-		return nil
-	}
 	// The resource changes first: resources_by_type then shares their
 	// terms instead of converting the changes again.
-	if rcs, ok := input["resource_changes"]; ok {
-		if err := add("resource_changes", rcs); err != nil {
+	var rcs ast.Value
+	if x, ok := input["resource_changes"]; ok {
+		var err error
+		if rcs, err = c.changes(x); err != nil {
 			return nil, err
 		}
 	}
-	for k, x := range input {
-		if k == "resource_changes" || c.prune && unreadTop[k] {
-			continue
-		}
-		if err := add(k, x); err != nil {
-			return nil, err
-		}
+	kvs, err := c.kvs(input, topSkip(c.prune))
+	if err != nil {
+		return nil, err
+	}
+	if rcs != nil {
+		kvs = append(kvs, [2]*ast.Term{c.str("resource_changes"), ast.NewTerm(rcs)})
 	}
 	return ast.NewObject(kvs...), nil
 }
+
+// topSkip is what input conversion leaves out of the top level: the
+// resource changes (converted first, in chunks) and, when pruning, the
+// unread sections.
+func topSkip(prune bool) map[string]bool {
+	if prune {
+		return skipChangesAndUnread
+	}
+	return skipChanges
+}
+
+var (
+	skipChanges          = map[string]bool{"resource_changes": true}
+	skipChangesAndUnread = func() map[string]bool {
+		m := map[string]bool{"resource_changes": true}
+		maps.Copy(m, unreadTop)
+		return m
+	}()
+)
 
 type converter struct {
 	seen   map[unsafe.Pointer]ast.Value
@@ -392,28 +397,46 @@ func (c *converter) changes(x any) (ast.Value, error) {
 		return c.value(x)
 	}
 	terms := make([]*ast.Term, len(rcs))
-	n := max(1, min(runtime.GOMAXPROCS(0), len(rcs)/minChunk))
-	parts := make([]converter, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for g := range n {
-		parts[g] = converter{seen: map[unsafe.Pointer]ast.Value{}, prune: c.prune}
-		lo, hi := g*len(rcs)/n, (g+1)*len(rcs)/n
-		if g == n-1 {
-			errs[g] = parts[g].changeRange(rcs[lo:hi], terms[lo:hi])
-			continue
-		}
-		wg.Go(func() { errs[g] = parts[g].changeRange(rcs[lo:hi], terms[lo:hi]) })
+	parts, err := inChunks(len(rcs), func() *converter {
+		return &converter{seen: map[unsafe.Pointer]ast.Value{}, prune: c.prune}
+	}, func(p *converter, lo, hi int) error {
+		return p.changeRange(rcs[lo:hi], terms[lo:hi])
+	})
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for g := range parts {
-		if errs[g] != nil {
-			return nil, errs[g]
-		}
+	for _, p := range parts {
 		// resources_by_type, converted next, shares these terms.
-		maps.Copy(c.seen, parts[g].seen)
+		maps.Copy(c.seen, p.seen)
 	}
 	return ast.NewArray(terms...), nil
+}
+
+// inChunks runs convert on n items in GOMAXPROCS chunks at once (fewer
+// when n is small: minChunk items at least), each chunk with a part (a
+// converter) of its own, and returns the parts in chunk order. The last
+// chunk runs on the calling goroutine.
+func inChunks[P any](n int, newPart func() P, convert func(part P, lo, hi int) error) ([]P, error) {
+	k := max(1, min(runtime.GOMAXPROCS(0), n/minChunk))
+	parts := make([]P, k)
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for g := range k {
+		parts[g] = newPart()
+		lo, hi := g*n/k, (g+1)*n/k
+		if g == k-1 {
+			errs[g] = convert(parts[g], lo, hi)
+			continue
+		}
+		wg.Go(func() { errs[g] = convert(parts[g], lo, hi) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return parts, nil
 }
 
 // changeRange converts rcs into terms.
@@ -454,16 +477,9 @@ func (c *converter) changeRange(rcs []any, terms []*ast.Term) error {
 
 // object converts m without the keys in skip.
 func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, error) {
-	kvs := make([][2]*ast.Term, 0, len(m))
-	for k, e := range m {
-		if skip[k] {
-			continue
-		}
-		t, err := c.term(e)
-		if err != nil {
-			return nil, err
-		}
-		kvs = append(kvs, [2]*ast.Term{c.str(k), t})
+	kvs, err := c.kvs(m, skip)
+	if err != nil {
+		return nil, err
 	}
 	if key, ok := leafKey(kvs); ok {
 		if o, ok := c.leaves[key]; ok {
@@ -477,6 +493,22 @@ func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, e
 		return o, nil
 	}
 	return ast.NewObject(kvs...), nil
+}
+
+// kvs converts m's members but those in skip.
+func (c *converter) kvs(m map[string]any, skip map[string]bool) ([][2]*ast.Term, error) {
+	kvs := make([][2]*ast.Term, 0, len(m))
+	for k, e := range m {
+		if skip[k] {
+			continue
+		}
+		t, err := c.term(e)
+		if err != nil {
+			return nil, err
+		}
+		kvs = append(kvs, [2]*ast.Term{c.str(k), t})
+	}
+	return kvs, nil
 }
 
 // maxLeaf is the most keys an object shared by content may have.

@@ -3,9 +3,8 @@ package policy
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
-	"runtime"
-	"sync"
 	"unsafe"
 
 	fjson "github.com/saprism/tfgate/internal/third_party/eopa/json"
@@ -19,24 +18,20 @@ import (
 // chunks at once. The VM only reads its input, so sharing is safe.
 func vmInput(input map[string]any, prune bool) (fjson.Json, error) {
 	c := newJSONConverter(prune)
-	props := make(map[string]fjson.File, len(input))
 	// The resource changes first: resources_by_type then shares them.
-	if rcs, ok := input["resource_changes"]; ok {
-		v, err := c.changes(rcs)
-		if err != nil {
+	var rcs fjson.File
+	if x, ok := input["resource_changes"]; ok {
+		var err error
+		if rcs, err = c.changes(x); err != nil {
 			return nil, err
 		}
-		props[c.key("resource_changes")] = v
 	}
-	for k, x := range input {
-		if k == "resource_changes" || prune && unreadTop[k] {
-			continue
-		}
-		v, err := c.value(x)
-		if err != nil {
-			return nil, err
-		}
-		props[c.key(k)] = v
+	props, err := c.props(input, topSkip(prune))
+	if err != nil {
+		return nil, err
+	}
+	if rcs != nil {
+		props[c.key("resource_changes")] = rcs
 	}
 	return fjson.NewObjectMapCompact(props, c.keys), nil
 }
@@ -65,27 +60,14 @@ func (c *jsonConverter) changes(x any) (fjson.File, error) {
 		return c.value(x)
 	}
 	vals := make([]fjson.File, len(rcs))
-	n := max(1, min(runtime.GOMAXPROCS(0), len(rcs)/minChunk))
-	parts := make([]*jsonConverter, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for g := range n {
-		parts[g] = newJSONConverter(c.prune)
-		lo, hi := g*len(rcs)/n, (g+1)*len(rcs)/n
-		if g == n-1 {
-			errs[g] = parts[g].changeRange(rcs[lo:hi], vals[lo:hi])
-			continue
-		}
-		wg.Go(func() { errs[g] = parts[g].changeRange(rcs[lo:hi], vals[lo:hi]) })
+	parts, err := inChunks(len(rcs), func() *jsonConverter { return newJSONConverter(c.prune) }, func(p *jsonConverter, lo, hi int) error {
+		return p.changeRange(rcs[lo:hi], vals[lo:hi])
+	})
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for g := range parts {
-		if errs[g] != nil {
-			return nil, errs[g]
-		}
-		for k, v := range parts[g].seen {
-			c.seen[k] = v
-		}
+	for _, p := range parts {
+		maps.Copy(c.seen, p.seen)
 	}
 	return fjson.NewArray(vals, len(vals)), nil
 }
@@ -123,6 +105,15 @@ func (c *jsonConverter) changeRange(rcs []any, vals []fjson.File) error {
 }
 
 func (c *jsonConverter) object(m map[string]any, skip map[string]bool) (fjson.File, error) {
+	props, err := c.props(m, skip)
+	if err != nil {
+		return nil, err
+	}
+	return fjson.NewObjectMapCompact(props, c.keys), nil
+}
+
+// props converts m's members but those in skip.
+func (c *jsonConverter) props(m map[string]any, skip map[string]bool) (map[string]fjson.File, error) {
 	props := make(map[string]fjson.File, len(m))
 	for k, e := range m {
 		if skip[k] {
@@ -134,7 +125,7 @@ func (c *jsonConverter) object(m map[string]any, skip map[string]bool) (fjson.Fi
 		}
 		props[c.key(k)] = v
 	}
-	return fjson.NewObjectMapCompact(props, c.keys), nil
+	return props, nil
 }
 
 func (c *jsonConverter) value(x any) (fjson.File, error) {
