@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
@@ -121,22 +122,20 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		err error
 	}
 	var engine chan compiled
-	received := false
 	if o.Engine == nil {
 		engine = make(chan compiled, 1)
 		cctx, cancel := context.WithCancel(ctx)
+		var compiling sync.WaitGroup
 		defer func() {
 			// An early return (bad plan) stops the compile and waits for
 			// it: no goroutine outlives the call.
 			cancel()
-			if !received {
-				<-engine
-			}
+			compiling.Wait()
 		}()
-		go func() {
+		compiling.Go(func() {
 			eng, err := policy.New(cctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config), Evaluator: evaluator(o.Config)})
 			engine <- compiled{eng, err}
-		}()
+		})
 	}
 	p, err := loadPlan(o)
 	if err != nil {
@@ -164,7 +163,6 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	eng := o.Engine
 	if eng == nil {
 		c := <-engine
-		received = true
 		if c.err != nil {
 			return nil, fmt.Errorf("policy: %s", p.Redactor.Redact(c.err.Error()))
 		}

@@ -285,7 +285,7 @@ func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string)
 		if err != nil {
 			return nil, fmt.Errorf("policy input: %w", err)
 		}
-		return e.evaluate(ctx, rego.EvalInput(v), func() ast.Value { return v.AST() }, env)
+		return e.evaluate(ctx, rego.EvalInput(v), sync.OnceValue(v.AST), env)
 	}
 	v, err := e.inputValue(input)
 	if err != nil {

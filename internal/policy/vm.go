@@ -9,7 +9,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/ir"
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/topdown/builtins"
 
@@ -48,8 +47,12 @@ func (vmPlugin) PrepareForEval(_ context.Context, policy *ir.Policy, opts ...reg
 	if err != nil {
 		return nil, err
 	}
-	return &vmEval{builtins: bis, exe: exe}, nil
+	// Eval is safe for concurrent use: one VM serves every evaluation. The
+	// engine has no data documents (rules only), so data is empty.
+	return &vmEval{builtins: bis, machine: vm.NewVM().WithExecutable(exe).WithDataJSON(noData)}, nil
 }
+
+var noData = fjson.NewObject(nil)
 
 // noLimit: the VM stops after 100 M instructions by default (a server's
 // guard against runaway queries). The library takes ~20 M on a 50k-resource
@@ -59,38 +62,14 @@ var noLimit = vm.Limits{Instructions: math.MaxInt64}
 
 type vmEval struct {
 	builtins map[string]*topdown.Builtin
-	exe      vm.Executable
+	machine  *vm.VM
 }
 
 func (t *vmEval) Eval(ctx context.Context, ectx *rego.EvalContext, rt ast.Value) (ast.Value, error) {
-	machine := vm.NewVM().WithExecutable(t.exe)
 	input := ectx.RawInput()
 	if p := ectx.ParsedInput(); p != nil {
 		i := any(p)
 		input = &i
-	}
-	// The engine has no data documents of its own; whatever the store holds
-	// (OPA's in-memory store, empty) is handed over as one value.
-	txn := ectx.Transaction()
-	if r, ok := txn.(interface {
-		Read(storage.Path) (any, error)
-	}); ok {
-		x, err := r.Read(storage.Path{})
-		if err != nil {
-			return nil, err
-		}
-		if o, ok := x.(ast.Object); ok {
-			if x, err = ast.ValueToInterface(o, nil); err != nil {
-				return nil, err
-			}
-		}
-		data, err := fjson.New(x)
-		if err != nil {
-			return nil, err
-		}
-		machine = machine.WithDataJSON(data)
-	} else {
-		machine = machine.WithDataNamespace(txn)
 	}
 	seed := ectx.Seed()
 	if seed == nil {
@@ -98,7 +77,7 @@ func (t *vmEval) Eval(ctx context.Context, ectx *rego.EvalContext, rt ast.Value)
 	}
 	// The VM counts its instructions into the context's statistics.
 	_, ctx = vm.WithStatistics(ctx)
-	out, err := machine.Eval(ctx, "eval", vm.EvalOpts{
+	out, err := t.machine.Eval(ctx, "eval", vm.EvalOpts{
 		Metrics:                     ectx.Metrics(),
 		Input:                       input,
 		Time:                        ectx.Time(),
