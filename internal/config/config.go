@@ -152,25 +152,18 @@ func validate(data []byte, path string) error {
 	return nil
 }
 
-func mappingValue(m *yaml.Node, key string) *yaml.Node {
-	if m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.MappingNode {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
+func mappingValue(m *yaml.Node, key string) *yaml.Node { return valueOf(m, key, yaml.MappingNode) }
 
 // scalarValue is m's value of key when it is a scalar.
-func scalarValue(m *yaml.Node, key string) *yaml.Node {
+func scalarValue(m *yaml.Node, key string) *yaml.Node { return valueOf(m, key, yaml.ScalarNode) }
+
+// valueOf is m's value of key when it is of the given kind.
+func valueOf(m *yaml.Node, key string, kind yaml.Kind) *yaml.Node {
 	if m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.ScalarNode {
+		if m.Content[i].Value == key && m.Content[i+1].Kind == kind {
 			return m.Content[i+1]
 		}
 	}

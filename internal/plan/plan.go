@@ -326,9 +326,10 @@ func (p *Plan) Operations() int {
 // doubling: decoding a 9 MB plan as one value allocates ~32 MB of buffers
 // and copies them (the largest single item in a CPU profile of a cold
 // `tfgate check` of a 10k-resource plan with one trivial rule), and it
-// happens twice: the policy input and the structure. streamObject and streamStructure decode the top level member
-// by member and resource_changes element by element, so the buffer holds
-// one resource change at a time; the values are the same. Anything they do
+// happens twice: the policy input and the structure. streamObject and
+// streamStructure decode the top level member by member and
+// resource_changes element by element, so the buffer holds one resource
+// change at a time; the values are the same. Anything they do
 // not expect (a syntax error, a top level that is not an object,
 // resource_changes that is not a list, trailing data) returns ok=false and
 // the whole-document decode runs instead, for its error message.
