@@ -43,7 +43,7 @@ func TestSensitiveValuesMarked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(mustJSON(t, p.Input), []byte("CANARY-bench-not-a-real-secret")) {
+	if bytes.Contains(mustJSON(t, p.Input.Go()), []byte("CANARY-bench-not-a-real-secret")) {
 		t.Fatal("generated sensitive values are not marked sensitive")
 	}
 }

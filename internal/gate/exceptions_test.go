@@ -2,11 +2,12 @@ package gate
 
 import (
 	"context"
-	"github.com/saprism/tfgate/internal/exceptions"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/saprism/tfgate/internal/exceptions"
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/result"

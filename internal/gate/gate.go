@@ -16,6 +16,7 @@ import (
 
 	"github.com/saprism/tfgate/internal/config"
 	"github.com/saprism/tfgate/internal/exceptions"
+	"github.com/saprism/tfgate/internal/input"
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
@@ -79,7 +80,9 @@ type Options struct {
 type Engine interface {
 	Rules() []result.Rule
 	Hash() string
-	Evaluate(ctx context.Context, input map[string]any, env string) ([]result.Finding, error)
+	// Prunes: the policies may be given an input without input.Unread.
+	Prunes() bool
+	EvaluateInput(ctx context.Context, in *input.Value, env string) ([]result.Finding, error)
 }
 
 // Outcome is a gate run's result plus the loaded plan, for callers that need
@@ -122,7 +125,11 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		err error
 	}
 	var engine chan compiled
-	if o.Engine == nil {
+	popts := policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config), Evaluator: evaluator(o.Config)}
+	prune := policy.Prunes(popts)
+	if o.Engine != nil {
+		prune = o.Engine.Prunes()
+	} else {
 		engine = make(chan compiled, 1)
 		cctx, cancel := context.WithCancel(ctx)
 		var compiling sync.WaitGroup
@@ -133,11 +140,11 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 			compiling.Wait()
 		}()
 		compiling.Go(func() {
-			eng, err := policy.New(cctx, policy.Options{ExtraDirs: policyDirs(o), Overrides: overrides(o.Config), Evaluator: evaluator(o.Config)})
+			eng, err := policy.New(cctx, popts)
 			engine <- compiled{eng, err}
 		})
 	}
-	p, err := loadPlan(o)
+	p, err := loadPlan(o, plan.Options{Prune: prune})
 	if err != nil {
 		return nil, err
 	}
@@ -168,15 +175,16 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 		}
 		eng = c.eng
 	}
-	input := p.Input
+	in, err := p.PolicyInput()
+	if err != nil {
+		return nil, fmt.Errorf("policy input: %s", p.Redactor.Redact(err.Error()))
+	}
 	if o.Plan == nil {
-		// The map is garbage once the engine has converted it to an OPA
-		// value: holding it through the evaluation would keep two copies
-		// of the plan alive. A caller's plan keeps it (a run gates the same
-		// plan again before apply).
+		// Not needed after the evaluation; a caller's plan keeps it (a run
+		// gates the same plan again before apply).
 		p.Input = nil
 	}
-	findings, err := eng.Evaluate(ctx, input, o.Env)
+	findings, err := eng.EvaluateInput(ctx, in, o.Env)
 	if err != nil {
 		return nil, fmt.Errorf("policy evaluation: %s", p.Redactor.Redact(err.Error()))
 	}
@@ -252,7 +260,7 @@ func Evaluate(ctx context.Context, o Options) (*Outcome, error) {
 	return &Outcome{Result: res, Plan: p, Notes: src.notes, SourceFile: src.file}, nil
 }
 
-func loadPlan(o Options) (*plan.Plan, error) {
+func loadPlan(o Options, po plan.Options) (*plan.Plan, error) {
 	switch {
 	case o.Plan != nil:
 		return o.Plan, nil
@@ -264,9 +272,9 @@ func loadPlan(o Options) (*plan.Plan, error) {
 		if name == "" {
 			name = "plan JSON"
 		}
-		return plan.Parse(o.PlanJSON, name)
+		return plan.ParseWith(o.PlanJSON, name, po)
 	case o.PlanPath != "":
-		return plan.Load(o.PlanPath)
+		return plan.LoadWith(o.PlanPath, po)
 	}
 	return nil, errors.New("gate: no plan given")
 }

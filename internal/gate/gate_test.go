@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/saprism/tfgate/internal/config"
+	"github.com/saprism/tfgate/internal/input"
 	"github.com/saprism/tfgate/internal/policy"
 	"github.com/saprism/tfgate/internal/result"
 )
@@ -26,8 +27,9 @@ type fakeEngine struct {
 
 func (f *fakeEngine) Rules() []result.Rule { return []result.Rule{{ID: "T-001", Title: "test"}} }
 func (f *fakeEngine) Hash() string         { return "policyhash" }
-func (f *fakeEngine) Evaluate(_ context.Context, in map[string]any, env string) ([]result.Finding, error) {
-	f.input, f.env = in, env
+func (f *fakeEngine) Prunes() bool         { return true }
+func (f *fakeEngine) EvaluateInput(_ context.Context, in *input.Value, env string) ([]result.Finding, error) {
+	f.input, f.env = in.Go(), env
 	return append([]result.Finding(nil), f.findings...), f.err
 }
 

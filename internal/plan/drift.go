@@ -22,7 +22,7 @@ func Drift(data []byte, name string) (*result.Drift, []byte, error) {
 	if _, err := Parse(data, name); err != nil { // validates the document
 		return nil, nil, err
 	}
-	obj, err := decodeObject(data)
+	obj, err := decodeObjectWhole(data)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}

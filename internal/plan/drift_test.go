@@ -43,7 +43,7 @@ func TestDrift(t *testing.T) {
 		t.Fatalf("refreshed state is not a plan: %v", err)
 	}
 	acts := map[string]string{}
-	for _, rc := range p.Input["resource_changes"].([]any) {
+	for _, rc := range inputOf(t, p)["resource_changes"].([]any) {
 		m := rc.(map[string]any)
 		acts[m["address"].(string)] = m["action"].(string)
 	}

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -47,7 +46,8 @@ func FuzzPlanParse(f *testing.F) {
 			}
 			return
 		}
-		rcs, _ := p.Input["resource_changes"].([]any)
+		in := inputOf(t, p)
+		rcs, _ := in["resource_changes"].([]any)
 		managed := 0
 		for i, v := range rcs {
 			rc := v.(map[string]any) // validated: every entry is an object
@@ -63,15 +63,15 @@ func FuzzPlanParse(f *testing.F) {
 		if s.Add+s.Change+s.Destroy-s.Replace != managed {
 			t.Fatalf("summary %+v does not add up to %d changes", s, managed)
 		}
-		if _, err := json.Marshal(p.Input); err != nil {
+		if _, err := json.Marshal(in); err != nil {
 			t.Fatalf("policy input does not encode: %v", err)
 		}
-		fresh, _ := decodeObject(data)
+		fresh, _ := decodeObjectWhole(data)
 		for _, secret := range redactSensitive(fresh) {
 			if len(secret) < minSecretLen || strings.Contains(Sensitive, secret) {
 				continue // not redacted by design (see NewRedactor)
 			}
-			if path, ok := findString(p.Input, secret); ok {
+			if path, ok := findString(in, secret); ok {
 				t.Fatalf("sensitive value %q is in the policy input at %s", secret, path)
 			}
 		}
@@ -106,31 +106,20 @@ func findString(v any, sub string) (string, bool) {
 	return "", false
 }
 
-// FuzzStreamDecode: whatever the member-by-member decode accepts, the
-// whole-document decode accepts too and gives the same values; what it
-// refuses goes to the whole-document decode, so it never changes a result.
+// FuzzStreamDecode: whatever plan the member-by-member reader accepts,
+// pruned or not, its policy input equals the whole-document pipeline's
+// (referenceInput) and its structure the whole-document decode's; what the
+// stream refuses goes to the whole-document decode, so it never changes a
+// result.
 func FuzzStreamDecode(f *testing.F) {
 	planSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if obj, ok := streamObject(data); ok {
-			want, err := decodeObjectWhole(data)
+		for _, prune := range []bool{false, true} {
+			p, err := ParseWith(data, "fuzz.json", Options{Prune: prune})
 			if err != nil {
-				t.Fatalf("stream accepted what the whole decode refuses: %v", err)
+				continue
 			}
-			if !reflect.DeepEqual(obj, want) {
-				t.Fatal("stream decode differs from the whole decode")
-			}
-		}
-		if rp, ok := streamStructure(data); ok {
-			var want rawPlan
-			dec := json.NewDecoder(bytes.NewReader(data))
-			dec.UseNumber()
-			if err := dec.Decode(&want); err != nil {
-				t.Fatalf("stream accepted a structure the whole decode refuses: %v", err)
-			}
-			if !reflect.DeepEqual(rp, &want) {
-				t.Fatalf("stream structure differs:\n got %+v\nwant %+v", rp, &want)
-			}
+			sameAsReference(t, p, data, prune)
 		}
 	})
 }

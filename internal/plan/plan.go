@@ -18,6 +18,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/saprism/tfgate/internal/input"
 	"github.com/saprism/tfgate/internal/result"
 )
 
@@ -28,95 +29,74 @@ type Plan struct {
 	// Raw is the typed plan's structure: format and Terraform versions,
 	// root variables, configuration, and each resource change's address
 	// fields and actions. Change values (before/after/...) and the state
-	// sections are left out: the policy input carries them, and decoding
-	// them a second time into Go types cost as much as the first decode.
+	// sections are left out: the policy input carries them.
 	// It is NOT redacted: use it for structure, never render its values.
 	Raw *tfjson.Plan
 	// SHA256 is the hex digest of the bytes as read. The bytes themselves
 	// are not kept: on a large plan they would stay alive through the
-	// evaluation for nothing (9 MB of a 10k-resource plan, twice that in
-	// peak memory at Go's default GC pacing).
+	// evaluation for nothing.
 	SHA256 string
-	// Input is the policy input (see package doc and docs/DESIGN.md).
-	// gate.Evaluate sets it to nil once the policy engine has converted it,
-	// when the gate decoded the plan itself (Outcome.Plan then has none).
-	Input   map[string]any
+	// Input is the policy input (see package doc and docs/DESIGN.md)
+	// without its "tfgate" section, which is Gate. gate.Evaluate sets it
+	// to nil after the evaluation when the gate read the plan itself.
+	Input *input.Value
+	// Gate is the policy input's "tfgate" section (SetGate, SetContext).
+	Gate    map[string]any
 	Summary result.PlanSummary
 	// Redactor scrubs this plan's sensitive values and secret-looking
 	// strings from any text.
 	Redactor *Redactor
 }
 
+// Options of ParseWith.
+type Options struct {
+	// Prune leaves input.Unread out of the policy input: only when no
+	// policy reads it (policy.Prunes).
+	Prune bool
+}
+
 // Load reads and parses the plan JSON file at path.
-func Load(path string) (*Plan, error) {
+func Load(path string) (*Plan, error) { return LoadWith(path, Options{}) }
+
+// LoadWith is Load with options.
+func LoadWith(path string, o Options) (*Plan, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
-	return Parse(data, path)
+	return ParseWith(data, path, o)
 }
 
 // Parse parses plan JSON; name labels the document in errors. Anything that
 // is not a Terraform plan with format_version 1.x is an error, so the gate
 // fails closed instead of passing an empty or foreign document.
-func Parse(data []byte, name string) (*Plan, error) {
+func Parse(data []byte, name string) (*Plan, error) { return ParseWith(data, name, Options{}) }
+
+// ParseWith is Parse with options.
+func ParseWith(data []byte, name string, o Options) (*Plan, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: empty plan file", name)
 	}
-	// The structure decode skips every change value, so it is short next to
-	// the full decode: it runs alongside on another core. Its error counts
-	// only after the checks below, as when it ran after them.
-	type structure struct {
-		raw *tfjson.Plan
-		err error
-	}
-	structured := make(chan structure, 1)
-	go func() {
-		raw, err := decodeStructure(data)
-		structured <- structure{raw, err}
-	}()
-	obj, err := decodeObject(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: not a Terraform plan JSON: %w", name, err)
-	}
-	fv, _ := obj["format_version"].(string)
-	if fv == "" {
-		return nil, fmt.Errorf("%s: not a Terraform plan JSON: no format_version", name)
-	}
-	if major, _, _ := strings.Cut(fv, "."); major != "1" {
-		return nil, fmt.Errorf("%s: unsupported plan format_version %q (tfgate reads 1.x)", name, fv)
-	}
-	if _, ok := obj["resource_changes"]; ok {
-		if _, ok := obj["resource_changes"].([]any); !ok {
-			return nil, fmt.Errorf("%s: invalid Terraform plan: resource_changes is not a list", name)
+	r := newReader(name, o.Prune)
+	if !r.stream(data) {
+		// Not an object of the expected shape: the whole-document decode
+		// says why, with the line, or reads the odd shape (resource_changes
+		// that is not a list, say) for the checks to refuse.
+		obj, err := decodeObjectWhole(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: not a Terraform plan JSON: %w", name, err)
+		}
+		r = newReader(name, o.Prune)
+		if err := r.whole(obj); err != nil {
+			return nil, fmt.Errorf("%s: policy input: %w", name, err)
 		}
 	}
-	if err := validateChanges(obj); err != nil {
-		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
-	}
-	st := <-structured
-	raw, err := st.raw, st.err
-	if err != nil {
-		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
-	}
-	if err := raw.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
-	}
+	return r.finish(data)
+}
 
+func sha256Hex(data []byte) string {
 	sum := sha256.Sum256(data)
-	p := &Plan{Name: name, Raw: raw, SHA256: hex.EncodeToString(sum[:])}
-	secrets := redactSensitive(obj)
-	p.Redactor = NewRedactor(secrets)
-	if len(secrets) > 0 {
-		// A sensitive value can also appear unmarked elsewhere (a literal in
-		// configuration expressions, inside a JSON-encoded attribute):
-		// scrub every string of the input once.
-		scrubStrings(obj, p.Redactor.redactValues)
-	}
-	p.Summary = normalise(obj)
-	p.Input = obj
-	p.SetGate("", nil)
-	return p, nil
+	return hex.EncodeToString(sum[:])
 }
 
 // SetGate records the gate's context in the policy input under "tfgate".
@@ -125,7 +105,12 @@ func (p *Plan) SetGate(env string, allowDestroy []string) {
 	for _, a := range allowDestroy {
 		ad = append(ad, a)
 	}
-	p.Input["tfgate"] = map[string]any{"environment": env, "allow_destroy": ad}
+	p.Gate = map[string]any{"environment": env, "allow_destroy": ad}
+}
+
+// PolicyInput is the whole policy input: Input with Gate as "tfgate".
+func (p *Plan) PolicyInput() (*input.Value, error) {
+	return p.Input.With(map[string]any{"tfgate": p.Gate})
 }
 
 // Context is what the policies read besides the plan, from the project:
@@ -141,10 +126,10 @@ type Context struct {
 
 // SetContext records c in the policy input under "tfgate".
 func (p *Plan) SetContext(c Context) {
-	g, _ := p.Input["tfgate"].(map[string]any)
+	g := p.Gate
 	if g == nil {
 		g = map[string]any{}
-		p.Input["tfgate"] = g
+		p.Gate = g
 	}
 	tags := make([]any, 0, len(c.RequiredTags))
 	for _, t := range c.RequiredTags {
@@ -247,17 +232,8 @@ func decodeStructure(data []byte) (*tfjson.Plan, error) {
 	return p, nil
 }
 
-// decodeObject decodes a JSON object with json.Number for numbers (OPA's
-// ast.InterfaceToValue takes json.Number as is, keeping integer precision).
-func decodeObject(data []byte) (map[string]any, error) {
-	if obj, ok := streamObject(data); ok {
-		return obj, nil
-	}
-	// Not a well-formed object: the whole-document decode says why, with
-	// the line, as it always has.
-	return decodeObjectWhole(data)
-}
-
+// decodeObjectWhole decodes a JSON object with json.Number for numbers
+// (integers keep their precision in the policy input), as one value.
 func decodeObjectWhole(data []byte) (map[string]any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -324,49 +300,12 @@ func (p *Plan) Operations() int {
 
 // json.Decoder holds the whole value it decodes in its buffer, grown by
 // doubling: decoding a 9 MB plan as one value allocates ~32 MB of buffers
-// and copies them (the largest single item in a CPU profile of a cold
-// `tfgate check` of a 10k-resource plan with one trivial rule), and it
-// happens twice: the policy input and the structure. streamObject and
-// streamStructure decode the top level member by member and
-// resource_changes element by element, so the buffer holds one resource
-// change at a time; the values are the same. Anything they do
-// not expect (a syntax error, a top level that is not an object,
+// and copies them. reader.stream and streamStructure decode the top level
+// member by member and resource_changes element by element, so the buffer
+// holds one resource change at a time; the values are the same. Anything
+// they do not expect (a syntax error, a top level that is not an object,
 // resource_changes that is not a list, trailing data) returns ok=false and
 // the whole-document decode runs instead, for its error message.
-
-// streamObject is decodeObject's fast path.
-func streamObject(data []byte) (map[string]any, bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	obj := map[string]any{}
-	ok := members(dec, func(k string) bool {
-		if k == "resource_changes" {
-			var rcs []any
-			if !elements(dec, func() bool {
-				var v any
-				if err := dec.Decode(&v); err != nil {
-					return false
-				}
-				rcs = append(rcs, v)
-				return true
-			}) {
-				return false
-			}
-			if rcs == nil {
-				rcs = []any{}
-			}
-			obj[k] = rcs
-			return true
-		}
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return false
-		}
-		obj[k] = v
-		return true
-	})
-	return obj, ok && end(dec, data)
-}
 
 // streamStructure is decodeStructure's fast path: resource_changes element
 // by element, every other member (configuration, variables, ...) collected

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -98,7 +99,7 @@ func TestActionsAndSummary(t *testing.T) {
 		"aws_ecr_repository.gone":          "forget",
 	}
 	got := map[string]string{}
-	for _, v := range p.Input["resource_changes"].([]any) {
+	for _, v := range inputOf(t, p)["resource_changes"].([]any) {
 		rc := v.(map[string]any)
 		got[rc["address"].(string)] = rc["action"].(string)
 	}
@@ -117,7 +118,8 @@ func TestResourcesByTypeShareObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byType := p.Input["resources_by_type"].(map[string]any)
+	in := inputOf(t, p)
+	byType := in["resources_by_type"].(map[string]any)
 	buckets := byType["aws_s3_bucket"].([]any)
 	if len(buckets) != 3 {
 		t.Fatalf("aws_s3_bucket: %d changes, want 3", len(buckets))
@@ -125,12 +127,21 @@ func TestResourcesByTypeShareObjects(t *testing.T) {
 	if len(byType["aws_caller_identity"].([]any)) != 1 {
 		t.Fatal("data sources missing from resources_by_type")
 	}
-	// Same object as in resource_changes, with its action.
-	rc0 := p.Input["resource_changes"].([]any)[0].(map[string]any)
-	b0 := buckets[0].(map[string]any)
-	b0["probe"] = true
-	if rc0["probe"] != true {
-		t.Fatal("resources_by_type holds copies, not the resource_changes objects")
+	if !reflect.DeepEqual(buckets[0], in["resource_changes"].([]any)[0]) {
+		t.Fatal("resources_by_type differs from resource_changes")
+	}
+	// The same value as in resource_changes (with its action), not a copy.
+	v := p.Input.JSON()
+	rc0, err := v.Extract("/resource_changes/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b0, err := v.Extract("/resources_by_type/aws_s3_bucket/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc0 != b0 {
+		t.Fatal("resources_by_type holds copies, not the resource_changes values")
 	}
 }
 
@@ -159,13 +170,13 @@ func TestSetGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := p.Input["tfgate"]; !ok {
+	if _, ok := inputOf(t, p)["tfgate"]; !ok {
 		t.Fatal("no default tfgate key")
 	}
 	p.SetGate("production", []string{"aws_s3_bucket.old"})
 	want := map[string]any{"environment": "production", "allow_destroy": []any{"aws_s3_bucket.old"}}
-	if !reflect.DeepEqual(p.Input["tfgate"], want) {
-		t.Fatalf("tfgate = %v", p.Input["tfgate"])
+	if got := inputOf(t, p)["tfgate"]; !reflect.DeepEqual(got, want) {
+		t.Fatalf("tfgate = %v", got)
 	}
 }
 
@@ -175,10 +186,11 @@ func TestInputIsOPAValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.SetGate("dev", []string{"a.b"})
-	v, err := ast.InterfaceToValue(p.Input)
+	in, err := p.PolicyInput()
 	if err != nil {
 		t.Fatal(err)
 	}
+	v := in.JSON().AST()
 	// Integers stay integers (json.Number), not 20.0.
 	ref := ast.MustParseRef(`x.resource_changes[0].change.after.allocated_storage`)
 	got, err := v.Find(ref[1:])
@@ -200,7 +212,8 @@ func TestSensitiveValuesReplaced(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := json.Marshal(p.Input)
+	pin := inputOf(t, p)
+	in, err := json.Marshal(pin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +222,7 @@ func TestSensitiveValuesReplaced(t *testing.T) {
 			t.Errorf("policy input contains canary %s", c)
 		}
 	}
-	rc := p.Input["resource_changes"].([]any)
+	rc := pin["resource_changes"].([]any)
 	after := rc[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
 	tests := []struct {
 		name      string
@@ -222,9 +235,9 @@ func TestSensitiveValuesReplaced(t *testing.T) {
 		{"ssm before", rc[1].(map[string]any)["change"].(map[string]any)["before"].(map[string]any)["value"], Sensitive},
 		{"list element", rc[2].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)["list"].([]any)[1], Sensitive},
 		{"list element kept", rc[2].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)["list"].([]any)[0], "public"},
-		{"variable", p.Input["variables"].(map[string]any)["db_password"].(map[string]any)["value"], Sensitive},
-		{"plain variable kept", p.Input["variables"].(map[string]any)["environment"].(map[string]any)["value"], "production"},
-		{"output", p.Input["output_changes"].(map[string]any)["api_token"].(map[string]any)["after"], Sensitive},
+		{"variable", pin["variables"].(map[string]any)["db_password"].(map[string]any)["value"], Sensitive},
+		{"plain variable kept", pin["variables"].(map[string]any)["environment"].(map[string]any)["value"], "production"},
+		{"output", pin["output_changes"].(map[string]any)["api_token"].(map[string]any)["after"], Sensitive},
 	}
 	for _, tt := range tests {
 		if !reflect.DeepEqual(tt.got, tt.want) {
@@ -263,7 +276,7 @@ func TestSensitiveInDriftDeferredAndState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, _ := json.Marshal(p.Input)
+	in, _ := json.Marshal(inputOf(t, p))
 	if bytes.Contains(in, []byte(c)) {
 		t.Fatalf("policy input contains the canary: %s", in)
 	}
@@ -288,16 +301,20 @@ func TestOperations(t *testing.T) {
 	}
 }
 
-// The member-by-member decode is only a faster way to the same values: on
-// every plan it accepts, the policy input and the structure equal the
-// whole-document decode's; what it does not accept falls back to it.
-func TestStreamDecodeEqualsWholeDecode(t *testing.T) {
+// The member-by-member reader is only a faster way to the same values: on
+// every plan it accepts, the policy input (pruned or not) equals the
+// whole-document pipeline's and the structure the whole-document decode's;
+// what it does not accept goes to the whole-document decode.
+func TestStreamEqualsReference(t *testing.T) {
 	docs := map[string][]byte{
 		"empty changes":     []byte(`{"format_version":"1.2","resource_changes":[]}`),
 		"no changes key":    []byte(`{"format_version":"1.2","variables":{"n":{"value":12345678901234567890}}}`),
-		"duplicate changes": []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b"}],"resource_changes":[{"address":"c.d","index":3}]}`),
-		"null element":      []byte(`{"format_version":"1.2","resource_changes":[null,{"address":"a.b","change":{"actions":["create"],"after":{"n":1.50}}}]}`),
-		"other case":        []byte(`{"format_version":"1.2","Resource_Changes":[{"address":"a.b"}]}`),
+		"duplicate changes": []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"]}}],"resource_changes":[{"address":"c.d","type":"c","index":3,"change":{"actions":["delete"]}}]}`),
+		"numbers":           []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"n":1.50,"big":12345678901234567890}}}]}`),
+		"other case":        []byte(`{"format_version":"1.2","Resource_Changes":[{"address":"a.b"}],"Terraform_Version":"1.9.0"}`),
+		"change key case":   []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","Name":"x","name":"y","change":{"actions":["create"]}}]}`),
+		"actions key case":  []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"],"Actions":["delete"]}}]}`),
+		"secret elsewhere":  []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"doc":"{\"pw\":\"hunter22hunter\"}"}}}],"variables":{"pw":{"value":"hunter22hunter"}},"configuration":{"root_module":{"variables":{"pw":{"sensitive":true}}}}}`),
 	}
 	files, _ := filepath.Glob("testdata/*.json")
 	more, _ := filepath.Glob("../gate/testdata/*.json")
@@ -309,36 +326,23 @@ func TestStreamDecodeEqualsWholeDecode(t *testing.T) {
 		docs[f] = data
 	}
 	for name, data := range docs {
-		t.Run(name, func(t *testing.T) {
-			obj, ok := streamObject(data)
-			if !ok {
-				t.Fatal("stream decode refused a well-formed plan")
-			}
-			want, err := decodeObjectWhole(data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(obj, want) {
-				t.Errorf("policy input differs from the whole-document decode")
-			}
-			rp, ok := streamStructure(data)
-			if !ok {
-				t.Fatal("stream decode refused the structure of a well-formed plan")
-			}
-			var wantRP rawPlan
-			dec := json.NewDecoder(bytes.NewReader(data))
-			dec.UseNumber()
-			if err := dec.Decode(&wantRP); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(rp, &wantRP) {
-				t.Errorf("structure differs from the whole-document decode:\n got %+v\nwant %+v", rp, &wantRP)
-			}
-		})
+		for _, prune := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/prune=%v", name, prune), func(t *testing.T) {
+				r := newReader(name, prune)
+				if !r.stream(data) {
+					t.Fatal("stream refused a well-formed plan")
+				}
+				p, err := ParseWith(data, name, Options{Prune: prune})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameAsReference(t, p, data, prune)
+			})
+		}
 	}
 	for _, bad := range []string{`[]`, `{"resource_changes":{}}`, `{"resource_changes":[1,]}`, `{"a":1} x`, `{"resource_changes":null}`, `{"a":`} {
-		if _, ok := streamObject([]byte(bad)); ok {
-			t.Errorf("stream decode accepted %s", bad)
+		if newReader("bad", false).stream([]byte(bad)) {
+			t.Errorf("stream accepted %s", bad)
 		}
 	}
 }

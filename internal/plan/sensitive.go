@@ -5,66 +5,76 @@ import "encoding/json"
 // Sensitive is the placeholder that replaces every sensitive value.
 const Sensitive = "(sensitive)"
 
-// redactSensitive replaces, in place, every value the plan marks sensitive
-// and returns the raw values so they can be scrubbed from any text:
+// member redacts a top-level member other than resource_changes,
+// variables and configuration (see variables).
+func (c *collector) member(k string, v any) {
+	switch k {
+	case "resource_drift":
+		list, _ := v.([]any)
+		for _, e := range list {
+			rc, _ := e.(map[string]any)
+			if ch, ok := rc["change"].(map[string]any); ok {
+				c.change(ch)
+			}
+		}
+	case "deferred_changes":
+		// Terraform 1.8+: each wraps a resource change.
+		list, _ := v.([]any)
+		for _, e := range list {
+			d, _ := e.(map[string]any)
+			rc, _ := d["resource_change"].(map[string]any)
+			if ch, ok := rc["change"].(map[string]any); ok {
+				c.change(ch)
+			}
+		}
+	case "output_changes":
+		if oc, ok := v.(map[string]any); ok {
+			for _, e := range oc {
+				if ch, ok := e.(map[string]any); ok {
+					c.change(ch)
+				}
+			}
+		}
+	case "planned_values":
+		if pv, ok := v.(map[string]any); ok {
+			c.values(pv)
+		}
+	case "prior_state":
+		if ps, ok := v.(map[string]any); ok {
+			if vals, ok := ps["values"].(map[string]any); ok {
+				c.values(vals)
+			}
+		}
+	}
+}
+
+// variables redacts the defaults of sensitive variables in configuration
+// and the values of the sensitive root variables: which ones are is
+// declared in configuration, so both are redacted together, last.
+func (c *collector) variables(variables, configuration any) {
+	cfg, _ := configuration.(map[string]any)
+	root, _ := cfg["root_module"].(map[string]any)
+	sensitiveVars := c.configModule(root)
+	vars, _ := variables.(map[string]any)
+	for name, v := range vars {
+		vv, ok := v.(map[string]any)
+		if !ok || !sensitiveVars[name] {
+			continue
+		}
+		if val, ok := vv["value"]; ok && val != nil {
+			vv["value"] = c.take(val)
+		}
+	}
+}
+
+// A collector replaces, in place, every value a plan marks sensitive and
+// keeps the raw values so they can be scrubbed from any text:
 //   - resource changes, drift and deferred changes: before/after under before_sensitive/after_sensitive;
 //   - planned_values and prior_state: resources' values under sensitive_values,
 //     outputs with sensitive=true;
 //   - output_changes: before/after under their sensitive masks;
 //   - root variables declared sensitive (variables[*].value), and the
 //     defaults of sensitive variables in configuration (root and modules).
-func redactSensitive(obj map[string]any) []string {
-	c := &collector{seen: map[string]bool{}}
-	for _, key := range []string{"resource_changes", "resource_drift"} {
-		list, _ := obj[key].([]any)
-		for _, v := range list {
-			rc, _ := v.(map[string]any)
-			if ch, ok := rc["change"].(map[string]any); ok {
-				c.change(ch)
-			}
-		}
-	}
-	// Deferred changes (Terraform 1.8+) wrap a resource change.
-	deferred, _ := obj["deferred_changes"].([]any)
-	for _, v := range deferred {
-		d, _ := v.(map[string]any)
-		rc, _ := d["resource_change"].(map[string]any)
-		if ch, ok := rc["change"].(map[string]any); ok {
-			c.change(ch)
-		}
-	}
-	if oc, ok := obj["output_changes"].(map[string]any); ok {
-		for _, v := range oc {
-			if ch, ok := v.(map[string]any); ok {
-				c.change(ch)
-			}
-		}
-	}
-	if pv, ok := obj["planned_values"].(map[string]any); ok {
-		c.values(pv)
-	}
-	if ps, ok := obj["prior_state"].(map[string]any); ok {
-		if vals, ok := ps["values"].(map[string]any); ok {
-			c.values(vals)
-		}
-	}
-	cfg, _ := obj["configuration"].(map[string]any)
-	root, _ := cfg["root_module"].(map[string]any)
-	sensitiveVars := c.configModule(root)
-	if vars, ok := obj["variables"].(map[string]any); ok {
-		for name, v := range vars {
-			vv, ok := v.(map[string]any)
-			if !ok || !sensitiveVars[name] {
-				continue
-			}
-			if val, ok := vv["value"]; ok && val != nil {
-				vv["value"] = c.take(val)
-			}
-		}
-	}
-	return c.out
-}
-
 type collector struct {
 	out  []string
 	seen map[string]bool
@@ -220,21 +230,4 @@ func (c *collector) configModule(m map[string]any) map[string]bool {
 		}
 	}
 	return names
-}
-
-// scrubStrings rewrites every string in v (in place for maps and slices).
-func scrubStrings(v any, f func(string) string) any {
-	switch x := v.(type) {
-	case string:
-		return f(x)
-	case map[string]any:
-		for k, e := range x {
-			x[k] = scrubStrings(e, f)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = scrubStrings(e, f)
-		}
-	}
-	return v
 }

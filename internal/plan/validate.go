@@ -16,52 +16,58 @@ var validActions = map[string]bool{
 	"create,forget": true,
 }
 
-// validateChanges rejects resource_changes Terraform would never write, so a
+// validator rejects resource_changes Terraform would never write, so a
 // plan that is not what it claims fails closed instead of passing rules that
 // never saw its resources. Each error names the entry (address, or index when
 // the address itself is missing) and what is wrong.
-func validateChanges(obj map[string]any) error {
-	rcs, _ := obj["resource_changes"].([]any)
-	type key struct{ address, deposed string }
-	seen := make(map[key]int, len(rcs))
-	for i, v := range rcs {
-		where := fmt.Sprintf("resource_changes[%d]", i)
-		rc, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s: is %s, not a resource change object", where, kind(v))
-		}
-		addr, ok := rc["address"].(string)
-		if !ok || strings.TrimSpace(addr) == "" {
-			return fmt.Errorf("%s: no address", where)
-		}
-		where = fmt.Sprintf("%s (%s)", where, addr)
-		if t, ok := rc["type"].(string); !ok || strings.TrimSpace(t) == "" {
-			return fmt.Errorf("%s: no type", where)
-		}
-		if m, ok := rc["mode"]; ok && m != "managed" && m != "data" {
-			return fmt.Errorf("%s: mode %s is neither \"managed\" nor \"data\"", where, describe(m))
-		}
-		// A deposed object (create_before_destroy interrupted) shares the
-		// address of the current one; the pair is what must be unique.
-		dep, _ := rc["deposed"].(string)
-		k := key{addr, dep}
-		if j, dup := seen[k]; dup {
-			return fmt.Errorf("%s: duplicate address (also resource_changes[%d])", where, j)
-		}
-		seen[k] = i
-		ch, ok := rc["change"].(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s: change is %s, not an object", where, describe(rc["change"]))
-		}
-		if err := validateActions(ch["actions"]); err != nil {
-			return fmt.Errorf("%s: %w", where, err)
-		}
-		for _, f := range []string{"before", "after"} {
-			switch v := ch[f].(type) {
-			case nil, map[string]any:
-			default:
-				return fmt.Errorf("%s: change.%s is %s, not an object or null", where, f, kind(v))
-			}
+// It checks them one at a time, in order (the plan is read as a stream),
+// remembering the addresses seen.
+type validator struct {
+	seen map[changeKey]int
+}
+
+// changeKey: a deposed object (create_before_destroy interrupted) shares
+// the address of the current one; the pair is what must be unique.
+type changeKey struct{ address, deposed string }
+
+func newValidator() *validator { return &validator{seen: map[changeKey]int{}} }
+
+// check validates resource_changes[i].
+func (vd *validator) check(i int, v any) error {
+	where := fmt.Sprintf("resource_changes[%d]", i)
+	rc, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s: is %s, not a resource change object", where, kind(v))
+	}
+	addr, ok := rc["address"].(string)
+	if !ok || strings.TrimSpace(addr) == "" {
+		return fmt.Errorf("%s: no address", where)
+	}
+	where = where + " (" + addr + ")"
+	if t, ok := rc["type"].(string); !ok || strings.TrimSpace(t) == "" {
+		return fmt.Errorf("%s: no type", where)
+	}
+	if m, ok := rc["mode"]; ok && m != "managed" && m != "data" {
+		return fmt.Errorf("%s: mode %s is neither \"managed\" nor \"data\"", where, describe(m))
+	}
+	dep, _ := rc["deposed"].(string)
+	k := changeKey{addr, dep}
+	if j, dup := vd.seen[k]; dup {
+		return fmt.Errorf("%s: duplicate address (also resource_changes[%d])", where, j)
+	}
+	vd.seen[k] = i
+	ch, ok := rc["change"].(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s: change is %s, not an object", where, describe(rc["change"]))
+	}
+	if err := validateActions(ch["actions"]); err != nil {
+		return fmt.Errorf("%s: %w", where, err)
+	}
+	for _, f := range []string{"before", "after"} {
+		switch v := ch[f].(type) {
+		case nil, map[string]any:
+		default:
+			return fmt.Errorf("%s: change.%s is %s, not an object or null", where, f, kind(v))
 		}
 	}
 	return nil

@@ -25,10 +25,11 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.Fatal(err)
 		}
 		p.SetGate("production", nil)
+		in := policyInput(b, p)
 		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
 			var findings int
 			for b.Loop() {
-				fs, err := e.Evaluate(ctx, p.Input, "production")
+				fs, err := e.EvaluateInput(ctx, in, "production")
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -39,10 +40,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		b.Run(fmt.Sprintf("preconverted/resources=%d", n), func(b *testing.B) {
 			// The VM's own value: an OPA value would be converted again on
 			// every evaluation.
-			v, err := vmInput(p.Input, e.prune)
-			if err != nil {
-				b.Fatal(err)
-			}
+			v := in.JSON()
 			for b.Loop() {
 				if _, err := e.evaluate(ctx, rego.EvalInput(v), sync.OnceValue(v.AST), "production"); err != nil {
 					b.Fatal(err)
@@ -67,10 +65,7 @@ func BenchmarkQueryShape(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		v, err := ast.InterfaceToValue(p.Input)
-		if err != nil {
-			b.Fatal(err)
-		}
+		v := policyInput(b, p).JSON().AST()
 		b.Run(fmt.Sprintf("per-rule/resources=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := e.evaluateValue(ctx, v, "production"); err != nil {
@@ -114,10 +109,7 @@ func BenchmarkPackages(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		v, err := vmInput(p.Input, e.prune)
-		if err != nil {
-			b.Fatal(err)
-		}
+		v := policyInput(b, p).JSON()
 		b.Run(strings.TrimPrefix(pkg.String(), "data.tfgate.aws."), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

@@ -24,6 +24,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 
+	"github.com/saprism/tfgate/internal/input"
 	"github.com/saprism/tfgate/internal/result"
 )
 
@@ -273,26 +274,58 @@ func (e *Engine) Rules() []result.Rule {
 	return out
 }
 
+// Prunes reports whether the engine's policies may be given an input
+// without input.Unread.
+func (e *Engine) Prunes() bool { return e.prune }
+
 // Hash is a sha256 over the policy set's files (names and contents).
 func (e *Engine) Hash() string { return e.hash }
 
 // Evaluate runs every rule on the policy input and returns the findings
 // with enforcement resolved for env, sorted by rule id then address. On any
 // error no finding is returned.
-func (e *Engine) Evaluate(ctx context.Context, input map[string]any, env string) ([]result.Finding, error) {
+func (e *Engine) Evaluate(ctx context.Context, in map[string]any, env string) ([]result.Finding, error) {
 	if e.vm {
-		v, err := vmInput(input, e.prune)
+		v, err := input.FromMap(in, e.prune)
 		if err != nil {
 			return nil, fmt.Errorf("policy input: %w", err)
 		}
-		return e.evaluate(ctx, rego.EvalInput(v), sync.OnceValue(v.AST), env)
+		return e.EvaluateInput(ctx, v, env)
 	}
-	v, err := e.inputValue(input)
+	v, err := e.inputValue(in)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}
 	return e.evaluateValue(ctx, v, env)
 }
+
+// EvaluateInput is Evaluate on an input already converted (a plan read
+// by package plan). A pruned input is refused when the policies may read
+// what pruning left out: they would judge a plan with parts missing.
+func (e *Engine) EvaluateInput(ctx context.Context, in *input.Value, env string) ([]result.Finding, error) {
+	if in.Pruned && !e.prune {
+		return nil, errors.New("policy input: the plan was read without its state sections and before values, which these policies read (policy.Prunes)")
+	}
+	v := in.JSON()
+	if !e.vm {
+		return e.evaluateValue(ctx, v.AST(), env)
+	}
+	return e.evaluate(ctx, rego.EvalInput(v), sync.OnceValue(v.AST), env)
+}
+
+// Prunes reports whether the policy set of opts may be given an input
+// without input.Unread (plan.Options.Prune), before it is compiled: the
+// plan is read while the policies compile. It is New's decision (Engine
+// prunes) for the embedded library alone; TestEmbeddedPrunes holds the
+// two equal.
+func Prunes(opts Options) bool {
+	return len(opts.ExtraDirs) == 0 && !opts.NoEmbedded && !embeddedReadsUnread
+}
+
+// embeddedReadsUnread: a rule of the embedded library reads input.Unread.
+// A rule that starts reading, say, change.before makes TestEmbeddedPrunes
+// fail until this is true.
+const embeddedReadsUnread = false
 
 // convertInput converts a policy input to an OPA value like
 // ast.InterfaceToValue, except that a Go map met twice becomes one shared
@@ -305,17 +338,7 @@ func convertInput(input map[string]any, prune bool) (ast.Value, error) {
 	return c.input(input)
 }
 
-// unread are the parts of a plan the embedded library never reads: the
-// state sections and each change's "before" side. For a plan of unchanged
-// resources they are half its size, so leaving them out of the value
-// halves its conversion and memory. (opa and conftest convert their input
-// lazily, on first access, for the same reason.)
-var (
-	unreadTop    = map[string]bool{"prior_state": true, "planned_values": true, "resource_drift": true, "output_changes": true, "relevant_attributes": true}
-	unreadChange = map[string]bool{"before": true, "before_sensitive": true}
-)
-
-// readsUnread reports whether any module mentions a key of unread (as a
+// readsUnread reports whether any module mentions a key of input.Unread (as a
 // string or reference part). The engine prunes only when none does, so a
 // rule that starts reading, say, change.before turns pruning off instead
 // of seeing nothing there.
@@ -323,7 +346,7 @@ func readsUnread(mods map[string]*ast.Module) bool {
 	found := false
 	for _, m := range mods {
 		ast.WalkTerms(m, func(t *ast.Term) bool {
-			if s, ok := t.Value.(ast.String); ok && (unreadTop[string(s)] || unreadChange[string(s)]) {
+			if s, ok := t.Value.(ast.String); ok && (input.UnreadTop[string(s)] || input.UnreadChange[string(s)]) {
 				found = true
 			}
 			return found
@@ -333,22 +356,23 @@ func readsUnread(mods map[string]*ast.Module) bool {
 }
 
 // inputValue converts input, without the unread parts when e.prune.
-func (e *Engine) inputValue(input map[string]any) (ast.Value, error) {
-	return convertInput(input, e.prune)
+func (e *Engine) inputValue(in map[string]any) (ast.Value, error) {
+	return convertInput(in, e.prune)
 }
 
-// input converts the top-level input (without unreadTop when pruning).
-func (c *converter) input(input map[string]any) (ast.Value, error) {
+// input converts the top-level input (without input.UnreadTop when
+// pruning).
+func (c *converter) input(in map[string]any) (ast.Value, error) {
 	// The resource changes first: resources_by_type then shares their
 	// terms instead of converting the changes again.
 	var rcs ast.Value
-	if x, ok := input["resource_changes"]; ok {
+	if x, ok := in["resource_changes"]; ok {
 		var err error
 		if rcs, err = c.changes(x); err != nil {
 			return nil, err
 		}
 	}
-	kvs, err := c.kvs(input, topSkip(c.prune))
+	kvs, err := c.kvs(in, input.TopSkip(c.prune))
 	if err != nil {
 		return nil, err
 	}
@@ -358,34 +382,12 @@ func (c *converter) input(input map[string]any) (ast.Value, error) {
 	return ast.NewObject(kvs...), nil
 }
 
-// topSkip is what input conversion leaves out of the top level: the
-// resource changes (converted first, in chunks) and, when pruning, the
-// unread sections.
-func topSkip(prune bool) map[string]bool {
-	if prune {
-		return skipChangesAndUnread
-	}
-	return skipChanges
-}
-
-var (
-	skipChanges          = map[string]bool{"resource_changes": true}
-	skipChangesAndUnread = func() map[string]bool {
-		m := map[string]bool{"resource_changes": true}
-		maps.Copy(m, unreadTop)
-		return m
-	}()
-)
-
 type converter struct {
 	seen   map[unsafe.Pointer]ast.Value
 	strs   map[string]*ast.Term
 	leaves map[string]ast.Value // small objects of scalars, by content
 	prune  bool
 }
-
-// minChunk is the fewest resource changes worth a goroutine of their own.
-const minChunk = 256
 
 // changes converts resource_changes (each change without unreadChange when
 // pruning) in GOMAXPROCS chunks at once: they are most of a plan, and the
@@ -397,7 +399,7 @@ func (c *converter) changes(x any) (ast.Value, error) {
 		return c.value(x)
 	}
 	terms := make([]*ast.Term, len(rcs))
-	parts, err := inChunks(len(rcs), func() *converter {
+	parts, err := input.InChunks(len(rcs), func() *converter {
 		return &converter{seen: map[unsafe.Pointer]ast.Value{}, prune: c.prune}
 	}, func(p *converter, lo, hi int) error {
 		return p.changeRange(rcs[lo:hi], terms[lo:hi])
@@ -410,33 +412,6 @@ func (c *converter) changes(x any) (ast.Value, error) {
 		maps.Copy(c.seen, p.seen)
 	}
 	return ast.NewArray(terms...), nil
-}
-
-// inChunks runs convert on n items in GOMAXPROCS chunks at once (fewer
-// when n is small: minChunk items at least), each chunk with a part (a
-// converter) of its own, and returns the parts in chunk order. The last
-// chunk runs on the calling goroutine.
-func inChunks[P any](n int, newPart func() P, convert func(part P, lo, hi int) error) ([]P, error) {
-	k := max(1, min(runtime.GOMAXPROCS(0), n/minChunk))
-	parts := make([]P, k)
-	errs := make([]error, k)
-	var wg sync.WaitGroup
-	for g := range k {
-		parts[g] = newPart()
-		lo, hi := g*n/k, (g+1)*n/k
-		if g == k-1 {
-			errs[g] = convert(parts[g], lo, hi)
-			continue
-		}
-		wg.Go(func() { errs[g] = convert(parts[g], lo, hi) })
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return parts, nil
 }
 
 // changeRange converts rcs into terms.
@@ -455,7 +430,7 @@ func (c *converter) changeRange(rcs []any, terms []*ast.Term) error {
 		for k, f := range rc {
 			var t *ast.Term
 			if ch, ok := f.(map[string]any); ok && k == "change" && c.prune {
-				v, err := c.object(ch, unreadChange)
+				v, err := c.object(ch, input.UnreadChange)
 				if err != nil {
 					return err
 				}
@@ -610,13 +585,9 @@ func (c *converter) term(x any) (*ast.Term, error) {
 
 var emptyObject = ast.NewObject()
 
-// maxShared: longer strings (policy documents, container definitions) are
-// rarely repeated and not worth a table entry.
-const maxShared = 128
-
 // str is the converter's one term for s.
 func (c *converter) str(s string) *ast.Term {
-	if len(s) > maxShared {
+	if len(s) > input.MaxShared {
 		return ast.StringTerm(s)
 	}
 	if t, ok := c.strs[s]; ok {

@@ -3,13 +3,15 @@ package policy
 import (
 	"compress/gzip"
 	"context"
-	"github.com/saprism/tfgate/internal/exceptions"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/saprism/tfgate/internal/exceptions"
+	"github.com/saprism/tfgate/internal/input"
 
 	"github.com/saprism/tfgate/internal/plan"
 	"github.com/saprism/tfgate/internal/result"
@@ -57,11 +59,21 @@ func evaluate(t *testing.T, e *Engine, p *plan.Plan, env string, allow ...string
 	t.Helper()
 	p.SetGate(env, allow)
 	p.SetContext(plan.Context{RequiredTags: stackTags})
-	fs, err := e.Evaluate(context.Background(), p.Input, env)
+	fs, err := e.EvaluateInput(context.Background(), policyInput(t, p), env)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return fs
+}
+
+// policyInput is p's whole policy input.
+func policyInput(t testing.TB, p *plan.Plan) *input.Value {
+	t.Helper()
+	in, err := p.PolicyInput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
 }
 
 func verdict(fs []result.Finding) result.Verdict {

@@ -25,8 +25,9 @@ func FuzzEvaluators(f *testing.F) {
 		}
 		p.SetGate("production", nil)
 		p.SetContext(plan.Context{RequiredTags: stackTags})
-		a, errA := vm.Evaluate(context.Background(), p.Input, "production")
-		b, errB := td.Evaluate(context.Background(), p.Input, "production")
+		in := policyInput(t, p)
+		a, errA := vm.EvaluateInput(context.Background(), in, "production")
+		b, errB := td.EvaluateInput(context.Background(), in, "production")
 		if (errA != nil) != (errB != nil) {
 			t.Fatalf("vm error %v, topdown error %v", errA, errB)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/saprism/tfgate/bench/gen"
+	"github.com/saprism/tfgate/internal/input"
 	"github.com/saprism/tfgate/internal/plan"
 )
 
@@ -45,11 +46,12 @@ func TestEvaluatorsAgree(t *testing.T) {
 			for _, env := range []string{"production", "dev"} {
 				pl.p.SetGate(env, nil)
 				pl.p.SetContext(plan.Context{RequiredTags: stackTags})
-				a, err := vm.Evaluate(context.Background(), pl.p.Input, env)
+				in := policyInput(t, pl.p)
+				a, err := vm.EvaluateInput(context.Background(), in, env)
 				if err != nil {
 					t.Fatalf("%s %s vm: %v", pl.name, env, err)
 				}
-				b, err := td.Evaluate(context.Background(), pl.p.Input, env)
+				b, err := td.EvaluateInput(context.Background(), in, env)
 				if err != nil {
 					t.Fatalf("%s %s topdown: %v", pl.name, env, err)
 				}
@@ -110,11 +112,11 @@ odd contains msg if {
 			}
 		}
 	}
-	v, err := vmInput(in, e.prune)
+	v, err := input.FromMap(in, e.prune)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := g.query.Eval(context.Background(), rego.EvalInput(v)); err == nil {
+	if _, err := g.query.Eval(context.Background(), rego.EvalInput(v.JSON())); err == nil {
 		t.Fatal("the VM alone evaluated the odd rule without error: this test no longer exercises the fallback")
 	}
 }
@@ -155,13 +157,13 @@ s contains msg if {
 		}
 	}
 	e := newEngine(t, Options{ExtraDirs: []string{dir}, Evaluator: "vm"})
-	v, err := vmInput(in, e.prune)
+	v, err := input.FromMap(in, e.prune)
 	if err != nil {
 		t.Fatal(err)
 	}
 	failed := false
 	for _, g := range e.groups {
-		if _, err := g.query.Eval(context.Background(), rego.EvalInput(v)); err != nil {
+		if _, err := g.query.Eval(context.Background(), rego.EvalInput(v.JSON())); err != nil {
 			failed = strings.Contains(err.Error(), "to_number")
 		}
 	}

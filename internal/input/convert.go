@@ -1,0 +1,187 @@
+package input
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"unsafe"
+
+	fjson "github.com/saprism/tfgate/internal/third_party/eopa/json"
+)
+
+type converter struct {
+	// seen shares the value of a Go map met twice (FromMap: a
+	// resources_by_type holding the changes again). Nil in a Builder: its
+	// keys would keep every map of the plan alive.
+	seen  map[unsafe.Pointer]fjson.File
+	strs  map[string]*fjson.String
+	long  []string          // converted strings longer than maxShared
+	keys  map[any]*[]string // key lists of objects, shared by content
+	prune bool
+}
+
+func newConverter(prune bool) *converter {
+	return &converter{
+		strs:  map[string]*fjson.String{},
+		keys:  map[any]*[]string{},
+		prune: prune,
+	}
+}
+
+func newSharingConverter(prune bool) *converter {
+	c := newConverter(prune)
+	c.seen = map[unsafe.Pointer]fjson.File{}
+	return c
+}
+
+// changes converts resource_changes (each change without UnreadChange
+// when pruning) in GOMAXPROCS chunks at once.
+func (c *converter) changes(x any) (fjson.File, error) {
+	rcs, ok := x.([]any)
+	if !ok {
+		return c.value(x)
+	}
+	vals := make([]fjson.File, len(rcs))
+	parts, err := InChunks(len(rcs), func() *converter { return newSharingConverter(c.prune) }, func(p *converter, lo, hi int) error {
+		for i, e := range rcs[lo:hi] {
+			v, err := p.change(e)
+			if err != nil {
+				return err
+			}
+			vals[lo+i] = v
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range parts {
+		maps.Copy(c.seen, p.seen)
+	}
+	return fjson.NewArray(vals, len(vals)), nil
+}
+
+// change converts one resource change, without UnreadChange when pruning.
+func (c *converter) change(e any) (fjson.File, error) {
+	rc, ok := e.(map[string]any)
+	if !ok {
+		return c.value(e)
+	}
+	props := make(map[string]fjson.File, len(rc))
+	for k, f := range rc {
+		var v fjson.File
+		var err error
+		if ch, ok := f.(map[string]any); ok && k == "change" && c.prune {
+			v, err = c.object(ch, UnreadChange)
+		} else {
+			v, err = c.value(f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		props[c.key(k)] = v
+	}
+	obj := fjson.NewObjectMapCompact(props, c.keys)
+	if c.seen != nil {
+		c.seen[reflect.ValueOf(rc).UnsafePointer()] = obj
+	}
+	return obj, nil
+}
+
+func (c *converter) object(m map[string]any, skip map[string]bool) (fjson.File, error) {
+	props, err := c.props(m, skip)
+	if err != nil {
+		return nil, err
+	}
+	return fjson.NewObjectMapCompact(props, c.keys), nil
+}
+
+// props converts m's members but those in skip.
+func (c *converter) props(m map[string]any, skip map[string]bool) (map[string]fjson.File, error) {
+	props := make(map[string]fjson.File, len(m))
+	for k, e := range m {
+		if skip[k] {
+			continue
+		}
+		v, err := c.value(e)
+		if err != nil {
+			return nil, err
+		}
+		props[c.key(k)] = v
+	}
+	return props, nil
+}
+
+func (c *converter) value(x any) (fjson.File, error) {
+	switch x := x.(type) {
+	case nil:
+		return fjson.NewNull(), nil
+	case bool:
+		return fjson.NewBool(x), nil
+	case string:
+		return c.str(x), nil
+	case json.Number:
+		return fjson.NewFloat(x), nil
+	case float64, int, int64:
+		return fjson.NewFloat(json.Number(fmt.Sprint(x))), nil
+	case map[string]any:
+		if c.seen == nil {
+			return c.object(x, nil)
+		}
+		key := reflect.ValueOf(x).UnsafePointer()
+		if v, ok := c.seen[key]; ok && key != nil {
+			return v, nil
+		}
+		obj, err := c.object(x, nil)
+		if err != nil {
+			return nil, err
+		}
+		c.seen[key] = obj
+		return obj, nil
+	case []any:
+		vals := make([]fjson.File, len(x))
+		for i, e := range x {
+			v, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		return fjson.NewArray(vals, len(vals)), nil
+	}
+	// Anything else (typed Go values of callers that did not decode JSON)
+	// takes the library's reflective path.
+	v, err := fjson.New(x)
+	if err != nil {
+		return nil, err
+	}
+	f, ok := v.(fjson.File)
+	if !ok {
+		return nil, fmt.Errorf("policy input: %T has no JSON value", x)
+	}
+	return f, nil
+}
+
+// key is the converter's one copy of an object key.
+func (c *converter) key(s string) string { return c.str(s).Value() }
+
+// MaxShared: longer strings (policy documents, container definitions) are
+// rarely repeated and not worth a table entry.
+const MaxShared = 128
+
+// str is the converter's one value for s: a plan repeats a few thousand
+// strings (attribute names, types, tag values) hundreds of thousands of
+// times.
+func (c *converter) str(s string) *fjson.String {
+	if len(s) > MaxShared {
+		c.long = append(c.long, s)
+		return fjson.NewString(s)
+	}
+	if v, ok := c.strs[s]; ok {
+		return v
+	}
+	v := fjson.NewString(s)
+	c.strs[s] = v
+	return v
+}

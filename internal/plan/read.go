@@ -1,0 +1,383 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/saprism/tfgate/internal/input"
+	"github.com/saprism/tfgate/internal/result"
+)
+
+// reader turns a plan document into a Plan member by member: each
+// resource change is decoded into Go values, validated, redacted,
+// classified, converted into the policy input's value and dropped, so a
+// plan never exists whole as Go maps (they were four times the size of
+// the value). The checks keep the order they had when the whole document
+// was decoded first: the first fault of each kind is recorded and the
+// kinds are reported in finish in a fixed order.
+type reader struct {
+	name string
+	b    *input.Builder
+	col  *collector
+	sum  result.PlanSummary
+
+	fv        any // format_version
+	rcNotList bool
+	verr      error // the first invalid resource change
+	valid     *validator
+	n         int // resource changes read
+
+	// The typed structure: resource changes from their Go maps; the
+	// other members rawPlan has, as JSON, decoded into it at the end.
+	// exact: something the map cannot tell as encoding/json would (a key
+	// matching a field only case-insensitively, a field of another
+	// type): the structure is decoded from the whole document instead.
+	typed []*tfjson.ResourceChange
+	rest  bytes.Buffer
+	exact bool
+
+	// Read last: configuration declares which root variables are
+	// sensitive, so variables' values are redacted only then.
+	variables, configuration any
+	hasVars, hasConfig       bool
+}
+
+func newReader(name string, prune bool) *reader {
+	r := &reader{name: name, b: input.NewBuilder(prune), col: &collector{seen: map[string]bool{}}, valid: newValidator()}
+	r.rest.WriteByte('{')
+	return r
+}
+
+// stream reads data member by member; false: data is not an object of
+// the shape it expects (a syntax error, resource_changes not a list,
+// trailing data), and the whole-document path decides.
+func (r *reader) stream(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	ok := members(dec, func(k string) bool {
+		if k == "resource_changes" {
+			r.startChanges()
+			return elements(dec, func() bool {
+				var v any
+				if err := dec.Decode(&v); err != nil {
+					return false
+				}
+				return r.change(v) == nil
+			})
+		}
+		if structural(k) {
+			// rawPlan reads it too: keep its JSON for the typed decode.
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return false
+			}
+			r.structure(k, raw)
+			v, err := decodeAny(raw)
+			return err == nil && r.member(k, v) == nil
+		}
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return false
+		}
+		return r.member(k, v) == nil
+	})
+	return ok && end(dec, data)
+}
+
+// whole reads a document decoded whole (the path for what stream refuses).
+func (r *reader) whole(obj map[string]any) error {
+	r.exact = true
+	for k, v := range obj {
+		if k != "resource_changes" {
+			if err := r.member(k, v); err != nil {
+				return err
+			}
+			continue
+		}
+		rcs, ok := v.([]any)
+		if !ok {
+			r.rcNotList = true
+			continue
+		}
+		r.startChanges()
+		for _, e := range rcs {
+			if err := r.change(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// structural: a member rawPlan decodes (encoding/json matches keys
+// case-insensitively).
+func structural(k string) bool {
+	for _, f := range []string{"format_version", "terraform_version", "variables", "complete", "configuration", "resource_changes"} {
+		if strings.EqualFold(k, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *reader) structure(k string, raw json.RawMessage) {
+	if strings.EqualFold(k, "resource_changes") {
+		// Not the policy input's resource_changes, yet rawPlan's.
+		r.exact = true
+		return
+	}
+	key, _ := json.Marshal(k)
+	if r.rest.Len() > 1 {
+		r.rest.WriteByte(',')
+	}
+	r.rest.Write(key)
+	r.rest.WriteByte(':')
+	r.rest.Write(raw)
+}
+
+func decodeAny(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+func (r *reader) startChanges() {
+	r.b.StartChanges()
+	r.valid = newValidator()
+	r.verr, r.n = nil, 0
+	r.typed = []*tfjson.ResourceChange{}
+	r.sum = result.PlanSummary{}
+}
+
+// change takes resource change number r.n. After the first invalid one
+// the rest are only read: the plan is refused.
+func (r *reader) change(v any) error {
+	i := r.n
+	r.n++
+	if r.verr != nil {
+		return nil
+	}
+	if err := r.valid.check(i, v); err != nil {
+		r.verr = err
+		return nil
+	}
+	rc := v.(map[string]any) // checked
+	if t, ok := typedChange(rc); ok {
+		r.typed = append(r.typed, t)
+	} else {
+		r.exact = true
+	}
+	if ch, ok := rc["change"].(map[string]any); ok {
+		r.col.change(ch)
+	}
+	typ, ok := rc["type"].(string)
+	rc["action"] = r.classify(rc)
+	return r.b.Change(rc, typ, ok)
+}
+
+// classify returns a change's action and counts it in the summary.
+func (r *reader) classify(rc map[string]any) string {
+	var actions []string
+	if ch, ok := rc["change"].(map[string]any); ok {
+		as, _ := ch["actions"].([]any)
+		for _, a := range as {
+			if s, ok := a.(string); ok {
+				actions = append(actions, s)
+			}
+		}
+	}
+	act := Classify(actions)
+	if mode, _ := rc["mode"].(string); mode == "data" {
+		return act
+	}
+	s := &r.sum
+	addr, _ := rc["address"].(string)
+	switch act {
+	case ActionCreate:
+		s.Add++
+	case ActionUpdate:
+		s.Change++
+	case ActionDelete:
+		s.Destroy++
+		s.Destroys = append(s.Destroys, addr)
+	case ActionReplace:
+		// Counted like Terraform's "N to add, M to destroy" line.
+		s.Replace++
+		s.Add++
+		s.Destroy++
+		s.Destroys = append(s.Destroys, addr)
+	}
+	return act
+}
+
+// member takes a top-level member other than resource_changes, its
+// sensitive values redacted first.
+func (r *reader) member(k string, v any) error {
+	switch k {
+	case "format_version":
+		r.fv = v
+	case "variables":
+		r.variables, r.hasVars = v, true
+		return nil
+	case "configuration":
+		r.configuration, r.hasConfig = v, true
+		return nil
+	default:
+		r.col.member(k, v)
+	}
+	return r.b.Member(k, v)
+}
+
+// finish checks what was read, in the order the checks always had, and
+// builds the Plan. data is the document, for the typed structure's exact
+// decode.
+func (r *reader) finish(data []byte) (*Plan, error) {
+	name := r.name
+	fv, _ := r.fv.(string)
+	if fv == "" {
+		return nil, fmt.Errorf("%s: not a Terraform plan JSON: no format_version", name)
+	}
+	if major, _, _ := strings.Cut(fv, "."); major != "1" {
+		return nil, fmt.Errorf("%s: unsupported plan format_version %q (tfgate reads 1.x)", name, fv)
+	}
+	if r.rcNotList {
+		return nil, fmt.Errorf("%s: invalid Terraform plan: resource_changes is not a list", name)
+	}
+	if r.verr != nil {
+		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, r.verr)
+	}
+	raw, err := r.structureOf(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
+	}
+	if err := raw.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
+	}
+
+	// Sensitive root variables are declared in configuration.
+	r.col.variables(r.variables, r.configuration)
+	for _, m := range []struct {
+		key     string
+		v       any
+		present bool
+	}{{"configuration", r.configuration, r.hasConfig}, {"variables", r.variables, r.hasVars}} {
+		if m.present {
+			if err := r.b.Member(m.key, m.v); err != nil {
+				return nil, fmt.Errorf("%s: policy input: %w", name, err)
+			}
+		}
+	}
+	r.variables, r.configuration = nil, nil
+
+	sum := sha256Hex(data)
+	p := &Plan{Name: name, Raw: raw, SHA256: sum, Summary: r.sum}
+	p.Redactor = NewRedactor(r.col.out)
+	if len(r.col.out) > 0 {
+		if err := r.b.Scrub(p.Redactor.redactValues); err != nil {
+			return nil, fmt.Errorf("%s: policy input: %w", name, err)
+		}
+	}
+	p.Input = r.b.Value()
+	p.SetGate("", nil)
+	return p, nil
+}
+
+// structureOf is the typed structure (Plan.Raw).
+func (r *reader) structureOf(data []byte) (*tfjson.Plan, error) {
+	if r.exact {
+		return decodeStructure(data)
+	}
+	r.rest.WriteByte('}')
+	rp := &rawPlan{}
+	dec := json.NewDecoder(&r.rest)
+	dec.UseNumber()
+	if err := dec.Decode(rp); err != nil {
+		// The whole-document decode, for its error message.
+		return decodeStructure(data)
+	}
+	p := &tfjson.Plan{
+		FormatVersion:    rp.FormatVersion,
+		TerraformVersion: rp.TerraformVersion,
+		Variables:        rp.Variables,
+		Complete:         rp.Complete,
+		Config:           rp.Config,
+		ResourceChanges:  r.typed,
+	}
+	return p, nil
+}
+
+// changeFields are rawChange's JSON names.
+var changeFields = map[string]bool{
+	"address": true, "previous_address": true, "module_address": true, "mode": true, "type": true, "name": true,
+	"index": true, "provider_name": true, "deposed": true, "change": true, "action_reason": true,
+}
+
+// typedChange is the typed resource change encoding/json would decode
+// from rc's document into rawChange; false when rc cannot tell (a key
+// matching a field only case-insensitively: the document's order decides
+// which one wins) or a field has a type encoding/json would refuse.
+func typedChange(rc map[string]any) (*tfjson.ResourceChange, bool) {
+	for k := range rc {
+		if !changeFields[k] && foldsTo(k, changeFields) {
+			return nil, false
+		}
+	}
+	ok := true
+	str := func(k string) string {
+		switch v := rc[k].(type) {
+		case string:
+			return v
+		case nil:
+		default:
+			ok = false
+		}
+		return ""
+	}
+	out := &tfjson.ResourceChange{
+		Address: str("address"), PreviousAddress: str("previous_address"), ModuleAddress: str("module_address"),
+		Mode: tfjson.ResourceMode(str("mode")), Type: str("type"), Name: str("name"), Index: rc["index"],
+		ProviderName: str("provider_name"), DeposedKey: str("deposed"), ActionReason: tfjson.ActionReason(str("action_reason")),
+	}
+	switch ch := rc["change"].(type) {
+	case nil:
+	case map[string]any:
+		for k := range ch {
+			if k != "actions" && strings.EqualFold(k, "actions") {
+				return nil, false
+			}
+		}
+		out.Change = &tfjson.Change{}
+		switch as := ch["actions"].(type) {
+		case nil:
+		case []any:
+			out.Change.Actions = make(tfjson.Actions, len(as))
+			for i, a := range as {
+				s, isStr := a.(string)
+				if !isStr && a != nil {
+					return nil, false
+				}
+				out.Change.Actions[i] = tfjson.Action(s)
+			}
+		default:
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	return out, ok
+}
+
+func foldsTo(k string, names map[string]bool) bool {
+	for n := range names {
+		if strings.EqualFold(k, n) {
+			return true
+		}
+	}
+	return false
+}
