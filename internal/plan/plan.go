@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -58,13 +59,22 @@ type Options struct {
 // Load reads and parses the plan JSON file at path.
 func Load(path string) (*Plan, error) { return LoadWith(path, Options{}) }
 
-// LoadWith is Load with options.
+// LoadWith is Load with options. The file is read as a stream: its bytes
+// are never all in memory (9 MB of a 10k-resource plan), but when it is
+// not a well-formed plan and the whole-document decode must say why.
 func LoadWith(path string, o Options) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
 	}
-	return ParseWith(data, path, o)
+	defer f.Close()
+	return read(f, path, o, func() ([]byte, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read plan: %w", err)
+		}
+		return data, nil
+	})
 }
 
 // Parse parses plan JSON; name labels the document in errors. Anything that
@@ -74,29 +84,37 @@ func Parse(data []byte, name string) (*Plan, error) { return ParseWith(data, nam
 
 // ParseWith is Parse with options.
 func ParseWith(data []byte, name string, o Options) (*Plan, error) {
+	return read(bytes.NewReader(data), name, o, func() ([]byte, error) { return data, nil })
+}
+
+// read reads a plan from src; whole returns the document's bytes for the
+// paths that need them all (errors, odd shapes: see reader).
+func read(src io.Reader, name string, o Options, whole func() ([]byte, error)) (*Plan, error) {
+	h := sha256.New()
+	r := newReader(name, o.Prune)
+	if r.stream(io.TeeReader(src, h)) {
+		return r.finish(hex.EncodeToString(h.Sum(nil)), whole)
+	}
+	data, err := whole()
+	if err != nil {
+		return nil, err
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: empty plan file", name)
 	}
-	r := newReader(name, o.Prune)
-	if !r.stream(data) {
-		// Not an object of the expected shape: the whole-document decode
-		// says why, with the line, or reads the odd shape (resource_changes
-		// that is not a list, say) for the checks to refuse.
-		obj, err := decodeObjectWhole(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: not a Terraform plan JSON: %w", name, err)
-		}
-		r = newReader(name, o.Prune)
-		if err := r.whole(obj); err != nil {
-			return nil, fmt.Errorf("%s: policy input: %w", name, err)
-		}
+	// Not an object of the expected shape: the whole-document decode says
+	// why, with the line, or reads the odd shape (resource_changes that is
+	// not a list, say) for the checks to refuse.
+	obj, err := decodeObjectWhole(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a Terraform plan JSON: %w", name, err)
 	}
-	return r.finish(data)
-}
-
-func sha256Hex(data []byte) string {
+	r = newReader(name, o.Prune)
+	if err := r.whole(obj); err != nil {
+		return nil, fmt.Errorf("%s: policy input: %w", name, err)
+	}
 	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+	return r.finish(hex.EncodeToString(sum[:]), whole)
 }
 
 // SetGate records the gate's context in the policy input under "tfgate".

@@ -329,7 +329,7 @@ func TestStreamEqualsReference(t *testing.T) {
 		for _, prune := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/prune=%v", name, prune), func(t *testing.T) {
 				r := newReader(name, prune)
-				if !r.stream(data) {
+				if !r.stream(bytes.NewReader(data)) {
 					t.Fatal("stream refused a well-formed plan")
 				}
 				p, err := ParseWith(data, name, Options{Prune: prune})
@@ -341,7 +341,7 @@ func TestStreamEqualsReference(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{`[]`, `{"resource_changes":{}}`, `{"resource_changes":[1,]}`, `{"a":1} x`, `{"resource_changes":null}`, `{"a":`} {
-		if newReader("bad", false).stream([]byte(bad)) {
+		if newReader("bad", false).stream(strings.NewReader(bad)) {
 			t.Errorf("stream accepted %s", bad)
 		}
 	}

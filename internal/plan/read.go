@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -52,11 +53,12 @@ func newReader(name string, prune bool) *reader {
 	return r
 }
 
-// stream reads data member by member; false: data is not an object of
-// the shape it expects (a syntax error, resource_changes not a list,
-// trailing data), and the whole-document path decides.
-func (r *reader) stream(data []byte) bool {
-	dec := json.NewDecoder(bytes.NewReader(data))
+// stream reads src member by member, to its end; false: it is not an
+// object of the shape it expects (a syntax error, resource_changes not a
+// list, trailing data, nothing at all), and the whole-document path
+// decides.
+func (r *reader) stream(src io.Reader) bool {
+	dec := json.NewDecoder(src)
 	dec.UseNumber()
 	ok := members(dec, func(k string) bool {
 		if k == "resource_changes" {
@@ -85,7 +87,14 @@ func (r *reader) stream(data []byte) bool {
 		}
 		return r.member(k, v) == nil
 	})
-	return ok && end(dec, data)
+	if !ok {
+		return false
+	}
+	// Nothing but white space after the top-level value.
+	if _, err := dec.Token(); err != io.EOF {
+		return false
+	}
+	return true
 }
 
 // whole reads a document decoded whole (the path for what stream refuses).
@@ -235,9 +244,9 @@ func (r *reader) member(k string, v any) error {
 }
 
 // finish checks what was read, in the order the checks always had, and
-// builds the Plan. data is the document, for the typed structure's exact
-// decode.
-func (r *reader) finish(data []byte) (*Plan, error) {
+// builds the Plan; sum is the document's SHA-256, whole its bytes for the
+// typed structure's exact decode.
+func (r *reader) finish(sum string, whole func() ([]byte, error)) (*Plan, error) {
 	name := r.name
 	fv, _ := r.fv.(string)
 	if fv == "" {
@@ -252,7 +261,7 @@ func (r *reader) finish(data []byte) (*Plan, error) {
 	if r.verr != nil {
 		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, r.verr)
 	}
-	raw, err := r.structureOf(data)
+	raw, err := r.structureOf(whole)
 	if err != nil {
 		return nil, fmt.Errorf("%s: invalid Terraform plan: %w", name, err)
 	}
@@ -275,7 +284,6 @@ func (r *reader) finish(data []byte) (*Plan, error) {
 	}
 	r.variables, r.configuration = nil, nil
 
-	sum := sha256Hex(data)
 	p := &Plan{Name: name, Raw: raw, SHA256: sum, Summary: r.sum}
 	p.Redactor = NewRedactor(r.col.out)
 	if len(r.col.out) > 0 {
@@ -289,9 +297,16 @@ func (r *reader) finish(data []byte) (*Plan, error) {
 }
 
 // structureOf is the typed structure (Plan.Raw).
-func (r *reader) structureOf(data []byte) (*tfjson.Plan, error) {
-	if r.exact {
+func (r *reader) structureOf(whole func() ([]byte, error)) (*tfjson.Plan, error) {
+	exact := func() (*tfjson.Plan, error) {
+		data, err := whole()
+		if err != nil {
+			return nil, err
+		}
 		return decodeStructure(data)
+	}
+	if r.exact {
+		return exact()
 	}
 	r.rest.WriteByte('}')
 	rp := &rawPlan{}
@@ -299,7 +314,7 @@ func (r *reader) structureOf(data []byte) (*tfjson.Plan, error) {
 	dec.UseNumber()
 	if err := dec.Decode(rp); err != nil {
 		// The whole-document decode, for its error message.
-		return decodeStructure(data)
+		return exact()
 	}
 	p := &tfjson.Plan{
 		FormatVersion:    rp.FormatVersion,

@@ -49,7 +49,7 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 			return nil, fmt.Errorf("--config-dir %s: not a directory", o.ConfigDir)
 		}
 	}
-	data, err := os.ReadFile(o.Path)
+	binary, err := isBinaryPlanFile(o.Path)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", o.Path, err)
 	}
@@ -63,7 +63,7 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 		}
 	}
 	layout, err := tfg.NewLayout(cfg, env, local)
-	if isBinaryPlan(data) {
+	if binary {
 		if _, _, own := cfg.EnvFromPath(o.Path); !own && (err != nil || !layout.Initialised()) {
 			// Not one of this repository's own saved plans: only the
 			// Terraform that made it can read it.
@@ -73,8 +73,10 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--env: %w", err)
 	}
+	// A JSON plan is read by the gate as a stream from its file.
+	var data []byte
 	name := o.Path
-	if isBinaryPlan(data) {
+	if binary {
 		WarnCLIConfig(o.Log, o.Getenv)
 		if data, err = showBinaryPlan(ctx, layout, o.Path, o.NoInstall, o.Log); err != nil {
 			return nil, err
@@ -95,9 +97,10 @@ func Check(ctx context.Context, o CheckOptions) (*Gated, error) {
 		Config:        gcfg,
 		PolicyChanges: pending,
 		Env:           env,
-		// The gate decodes the plan itself: it compiles the policies
-		// meanwhile, and drops the decoded input once converted.
+		// The gate reads the plan itself: it compiles the policies
+		// meanwhile, and drops the input after the evaluation.
 		PlanJSON:     data,
+		PlanPath:     o.Path,
 		PlanName:     name,
 		VarFiles:     o.Plan.VarFiles,
 		PolicyDirs:   o.Plan.PolicyDirs,
@@ -135,6 +138,21 @@ func underRoot(cfg *config.Config, p string) string {
 // isBinaryPlan: saved plans are zip archives.
 func isBinaryPlan(data []byte) bool {
 	return bytes.HasPrefix(data, []byte("PK\x03\x04"))
+}
+
+// isBinaryPlanFile: the file at path is a saved binary plan (a zip).
+func isBinaryPlanFile(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return false, err
+	}
+	return isBinaryPlan(head[:n]), nil
 }
 
 func showBinaryPlan(ctx context.Context, layout tfg.Layout, path string, noInstall bool, log io.Writer) ([]byte, error) {
