@@ -330,7 +330,7 @@ func sourceDir(o Options, p *plan.Plan) (root, dir, note string, ok bool) {
 		if o.Config != nil {
 			prefer, _ = filepath.Abs(o.Config.TerraformPath())
 		}
-		d := source.Discover(absRoot, p.Raw, prefer)
+		d := source.Discover(absRoot, p.Raw.Config, p.Addresses, prefer)
 		if d.Dir == "" {
 			return "", "", "source: findings have no file:line: " + d.Reason, false
 		}

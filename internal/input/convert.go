@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
+	"strconv"
 	"unsafe"
 
 	fjson "github.com/saprism/tfgate/internal/third_party/eopa/json"
@@ -14,18 +16,22 @@ type converter struct {
 	// seen shares the value of a Go map met twice (FromMap: a
 	// resources_by_type holding the changes again). Nil in a Builder: its
 	// keys would keep every map of the plan alive.
-	seen  map[unsafe.Pointer]fjson.File
-	strs  map[string]*fjson.String
-	long  []string          // converted strings longer than maxShared
-	keys  map[any]*[]string // key lists of objects, shared by content
-	prune bool
+	seen map[unsafe.Pointer]fjson.File
+	strs map[string]*fjson.String
+	long []string          // converted strings longer than maxShared
+	keys map[any]*[]string // key lists of objects, shared by content
+	// leaves are small objects of scalars, shared by content: tags and
+	// tags_all, after_unknown and the like repeat on every resource.
+	leaves map[string]fjson.File
+	prune  bool
 }
 
 func newConverter(prune bool) *converter {
 	return &converter{
-		strs:  map[string]*fjson.String{},
-		keys:  map[any]*[]string{},
-		prune: prune,
+		strs:   map[string]*fjson.String{},
+		keys:   map[any]*[]string{},
+		leaves: map[string]fjson.File{},
+		prune:  prune,
 	}
 }
 
@@ -94,7 +100,52 @@ func (c *converter) object(m map[string]any, skip map[string]bool) (fjson.File, 
 	if err != nil {
 		return nil, err
 	}
-	return fjson.NewObjectMapCompact(props, c.keys), nil
+	key, ok := leafKey(props)
+	if !ok {
+		return fjson.NewObjectMapCompact(props, c.keys), nil
+	}
+	if o, ok := c.leaves[key]; ok {
+		return o, nil
+	}
+	o := fjson.NewObjectMapCompact(props, c.keys)
+	c.leaves[key] = o
+	return o, nil
+}
+
+// maxLeaf is the most members an object shared by content may have.
+const maxLeaf = 8
+
+// leafKey identifies a small object of scalars by its content.
+func leafKey(props map[string]fjson.File) (string, bool) {
+	if len(props) > maxLeaf {
+		return "", false
+	}
+	names := make([]string, 0, len(props))
+	for k, v := range props {
+		switch v.(type) {
+		case *fjson.String, fjson.Float, fjson.Bool, fjson.Null:
+		default:
+			return "", false
+		}
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var b []byte
+	for _, k := range names {
+		b = strconv.AppendQuote(b, k)
+		switch v := props[k].(type) {
+		case *fjson.String:
+			b = strconv.AppendQuote(append(b, 's'), v.Value())
+		case fjson.Float:
+			b = append(append(b, 'n'), v.Value()...)
+		case fjson.Bool:
+			b = strconv.AppendBool(append(b, 'b'), v.Value())
+		case fjson.Null:
+			b = append(b, 'z')
+		}
+		b = append(b, ';')
+	}
+	return string(b), true
 }
 
 // props converts m's members but those in skip.

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
@@ -28,11 +27,14 @@ type Plan struct {
 	// Name is the file name (or label) used in error messages.
 	Name string
 	// Raw is the typed plan's structure: format and Terraform versions,
-	// root variables, configuration, and each resource change's address
-	// fields and actions. Change values (before/after/...) and the state
-	// sections are left out: the policy input carries them.
+	// root variables and configuration. Resource changes and the state
+	// sections are left out: the policy input carries them (and typed
+	// copies of 10k changes were a fifth of a check's memory).
 	// It is NOT redacted: use it for structure, never render its values.
 	Raw *tfjson.Plan
+	// Addresses are the resource changes' addresses, in plan order (source
+	// discovery reads them when a plan has no configuration section).
+	Addresses []string
 	// SHA256 is the hex digest of the bytes as read. The bytes themselves
 	// are not kept: on a large plan they would stay alive through the
 	// evaluation for nothing.
@@ -47,6 +49,8 @@ type Plan struct {
 	// Redactor scrubs this plan's sensitive values and secret-looking
 	// strings from any text.
 	Redactor *Redactor
+
+	operations int
 }
 
 // Options of ParseWith.
@@ -183,71 +187,38 @@ func (p *Plan) SetContext(c Context) {
 }
 
 // rawPlan is the part of tfjson.Plan that Go code reads (source mapping,
-// apply progress). Named like tfjson's own decode type so a wrong field type
-// reads the same ("Go struct field rawPlan.terraform_version").
+// drift's variables). Named like tfjson's own decode type so a wrong field
+// type reads the same ("Go struct field rawPlan.terraform_version").
 type rawPlan struct {
 	FormatVersion    string                          `json:"format_version,omitempty"`
 	TerraformVersion string                          `json:"terraform_version,omitempty"`
 	Variables        map[string]*tfjson.PlanVariable `json:"variables,omitempty"`
-	ResourceChanges  []*rawChange                    `json:"resource_changes,omitempty"`
 	Complete         *bool                           `json:"complete,omitempty"`
 	Config           *tfjson.Config                  `json:"configuration,omitempty"`
 }
 
-type rawChange struct {
-	Address         string              `json:"address,omitempty"`
-	PreviousAddress string              `json:"previous_address,omitempty"`
-	ModuleAddress   string              `json:"module_address,omitempty"`
-	Mode            tfjson.ResourceMode `json:"mode,omitempty"`
-	Type            string              `json:"type,omitempty"`
-	Name            string              `json:"name,omitempty"`
-	Index           any                 `json:"index,omitempty"`
-	ProviderName    string              `json:"provider_name,omitempty"`
-	DeposedKey      string              `json:"deposed,omitempty"`
-	Change          *struct {
-		Actions tfjson.Actions `json:"actions,omitempty"`
-	} `json:"change,omitempty"`
-	ActionReason tfjson.ActionReason `json:"action_reason,omitempty"`
-}
-
-// decodeStructure decodes the plan's structure (see Plan.Raw); the
-// decoder skips everything else without allocating it.
-func decodeStructure(data []byte) (*tfjson.Plan, error) {
-	rp, ok := streamStructure(data)
-	if !ok {
-		// The whole-document decode, for its error message.
-		rp = &rawPlan{}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		if err := dec.Decode(rp); err != nil {
-			return nil, err
-		}
-	}
-	p := &tfjson.Plan{
+// typed is the tfjson.Plan of rp.
+func (rp *rawPlan) typed() *tfjson.Plan {
+	return &tfjson.Plan{
 		FormatVersion:    rp.FormatVersion,
 		TerraformVersion: rp.TerraformVersion,
 		Variables:        rp.Variables,
 		Complete:         rp.Complete,
 		Config:           rp.Config,
 	}
-	if rp.ResourceChanges != nil {
-		p.ResourceChanges = make([]*tfjson.ResourceChange, len(rp.ResourceChanges))
+}
+
+// decodeStructure decodes the plan's structure (see Plan.Raw) from the
+// whole document: the path for documents the stream refuses, and for the
+// error message when the structure does not decode.
+func decodeStructure(data []byte) (*tfjson.Plan, error) {
+	rp := &rawPlan{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(rp); err != nil {
+		return nil, err
 	}
-	for i, rc := range rp.ResourceChanges {
-		if rc == nil {
-			continue
-		}
-		out := &tfjson.ResourceChange{
-			Address: rc.Address, PreviousAddress: rc.PreviousAddress, ModuleAddress: rc.ModuleAddress,
-			Mode: rc.Mode, Type: rc.Type, Name: rc.Name, Index: rc.Index, ProviderName: rc.ProviderName,
-			DeposedKey: rc.DeposedKey, ActionReason: rc.ActionReason,
-		}
-		if rc.Change != nil {
-			out.Change = &tfjson.Change{Actions: rc.Change.Actions}
-		}
-		p.ResourceChanges[i] = out
-	}
-	return p, nil
+	return rp.typed(), nil
 }
 
 // decodeObjectWhole decodes a JSON object with json.Number for numbers
@@ -300,86 +271,16 @@ func kind(v any) string {
 // Operations counts the resource operations the plan will perform (a
 // replace is two), for apply progress: a saved-plan apply does not announce
 // its total.
-func (p *Plan) Operations() int {
-	n := 0
-	for _, rc := range p.Raw.ResourceChanges {
-		if rc == nil || rc.Change == nil {
-			continue
-		}
-		for _, a := range rc.Change.Actions {
-			switch a {
-			case tfjson.ActionCreate, tfjson.ActionUpdate, tfjson.ActionDelete:
-				n++
-			}
-		}
-	}
-	return n
-}
+func (p *Plan) Operations() int { return p.operations }
 
 // json.Decoder holds the whole value it decodes in its buffer, grown by
 // doubling: decoding a 9 MB plan as one value allocates ~32 MB of buffers
-// and copies them. reader.stream and streamStructure decode the top level
-// member by member and resource_changes element by element, so the buffer
-// holds one resource change at a time; the values are the same. Anything
-// they do not expect (a syntax error, a top level that is not an object,
-// resource_changes that is not a list, trailing data) returns ok=false and
-// the whole-document decode runs instead, for its error message.
-
-// streamStructure is decodeStructure's fast path: resource_changes element
-// by element, every other member (configuration, variables, ...) collected
-// and decoded as one object into rawPlan, as before.
-func streamStructure(data []byte) (*rawPlan, bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var rest bytes.Buffer
-	rest.WriteByte('{')
-	var rcs []*rawChange
-	seen := false
-	ok := members(dec, func(k string) bool {
-		// encoding/json matches struct fields case-insensitively.
-		if strings.EqualFold(k, "resource_changes") {
-			seen = true
-			rcs = rcs[:0:0]
-			return elements(dec, func() bool {
-				var rc *rawChange
-				if err := dec.Decode(&rc); err != nil {
-					return false
-				}
-				rcs = append(rcs, rc)
-				return true
-			})
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return false
-		}
-		key, _ := json.Marshal(k)
-		if rest.Len() > 1 {
-			rest.WriteByte(',')
-		}
-		rest.Write(key)
-		rest.WriteByte(':')
-		rest.Write(raw)
-		return true
-	})
-	if !ok || !end(dec, data) {
-		return nil, false
-	}
-	rest.WriteByte('}')
-	rp := &rawPlan{}
-	rd := json.NewDecoder(&rest)
-	rd.UseNumber()
-	if err := rd.Decode(rp); err != nil {
-		return nil, false
-	}
-	if seen {
-		rp.ResourceChanges = rcs
-		if rp.ResourceChanges == nil {
-			rp.ResourceChanges = []*rawChange{}
-		}
-	}
-	return rp, true
-}
+// and copies them. reader.stream decodes the top level member by member
+// and resource_changes element by element, so the buffer holds one
+// resource change at a time; the values are the same. Anything it does not
+// expect (a syntax error, a top level that is not an object,
+// resource_changes that is not a list, trailing data) returns false and the
+// whole-document decode runs instead, for its error message.
 
 // members reads an object's opening brace, calls member with each key (the
 // decoder positioned at its value) and reads the closing brace.
@@ -413,9 +314,4 @@ func elements(dec *json.Decoder, element func() bool) bool {
 	}
 	t, err := dec.Token()
 	return err == nil && t == json.Delim(']')
-}
-
-// end: nothing but white space after the top-level value.
-func end(dec *json.Decoder, data []byte) bool {
-	return len(bytes.TrimSpace(data[dec.InputOffset():])) == 0
 }

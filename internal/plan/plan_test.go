@@ -48,7 +48,7 @@ func TestParseErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := Parse([]byte(tt.data), "testdata/x.json")
 			if err == nil {
-				t.Fatalf("Parse succeeded (%d changes), want error containing %q", len(p.Raw.ResourceChanges), tt.want)
+				t.Fatalf("Parse succeeded (%d changes), want error containing %q", len(p.Addresses), tt.want)
 			}
 			if !strings.Contains(err.Error(), "testdata/x.json") || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %q: want the file name and %q", err, tt.want)

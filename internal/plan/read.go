@@ -32,12 +32,12 @@ type reader struct {
 	valid     *validator
 	n         int // resource changes read
 
-	// The typed structure: resource changes from their Go maps; the
-	// other members rawPlan has, as JSON, decoded into it at the end.
-	// exact: something the map cannot tell as encoding/json would (a key
-	// matching a field only case-insensitively, a field of another
-	// type): the structure is decoded from the whole document instead.
-	typed []*tfjson.ResourceChange
+	addresses  []string
+	operations int
+
+	// The typed structure: the members rawPlan has, as JSON, decoded into
+	// it at the end. exact: the document was decoded whole (what the
+	// stream refuses), and so is the structure.
 	rest  bytes.Buffer
 	exact bool
 
@@ -125,7 +125,7 @@ func (r *reader) whole(obj map[string]any) error {
 // structural: a member rawPlan decodes (encoding/json matches keys
 // case-insensitively).
 func structural(k string) bool {
-	for _, f := range []string{"format_version", "terraform_version", "variables", "complete", "configuration", "resource_changes"} {
+	for _, f := range []string{"format_version", "terraform_version", "variables", "complete", "configuration"} {
 		if strings.EqualFold(k, f) {
 			return true
 		}
@@ -134,11 +134,6 @@ func structural(k string) bool {
 }
 
 func (r *reader) structure(k string, raw json.RawMessage) {
-	if strings.EqualFold(k, "resource_changes") {
-		// Not the policy input's resource_changes, yet rawPlan's.
-		r.exact = true
-		return
-	}
 	key, _ := json.Marshal(k)
 	if r.rest.Len() > 1 {
 		r.rest.WriteByte(',')
@@ -160,7 +155,7 @@ func (r *reader) startChanges() {
 	r.b.StartChanges()
 	r.valid = newValidator()
 	r.verr, r.n = nil, 0
-	r.typed = []*tfjson.ResourceChange{}
+	r.addresses, r.operations = []string{}, 0
 	r.sum = result.PlanSummary{}
 }
 
@@ -177,11 +172,7 @@ func (r *reader) change(v any) error {
 		return nil
 	}
 	rc := v.(map[string]any) // checked
-	if t, ok := typedChange(rc); ok {
-		r.typed = append(r.typed, t)
-	} else {
-		r.exact = true
-	}
+	r.addresses = append(r.addresses, rc["address"].(string))
 	if ch, ok := rc["change"].(map[string]any); ok {
 		r.col.change(ch)
 	}
@@ -202,6 +193,12 @@ func (r *reader) classify(rc map[string]any) string {
 		}
 	}
 	act := Classify(actions)
+	for _, a := range actions {
+		switch a {
+		case ActionCreate, ActionUpdate, ActionDelete:
+			r.operations++
+		}
+	}
 	if mode, _ := rc["mode"].(string); mode == "data" {
 		return act
 	}
@@ -284,7 +281,7 @@ func (r *reader) finish(sum string, whole func() ([]byte, error)) (*Plan, error)
 	}
 	r.variables, r.configuration = nil, nil
 
-	p := &Plan{Name: name, Raw: raw, SHA256: sum, Summary: r.sum}
+	p := &Plan{Name: name, Raw: raw, SHA256: sum, Summary: r.sum, Addresses: r.addresses, operations: r.operations}
 	p.Redactor = NewRedactor(r.col.out)
 	if len(r.col.out) > 0 {
 		if err := r.b.Scrub(p.Redactor.redactValues); err != nil {
@@ -316,83 +313,5 @@ func (r *reader) structureOf(whole func() ([]byte, error)) (*tfjson.Plan, error)
 		// The whole-document decode, for its error message.
 		return exact()
 	}
-	p := &tfjson.Plan{
-		FormatVersion:    rp.FormatVersion,
-		TerraformVersion: rp.TerraformVersion,
-		Variables:        rp.Variables,
-		Complete:         rp.Complete,
-		Config:           rp.Config,
-		ResourceChanges:  r.typed,
-	}
-	return p, nil
-}
-
-// changeFields are rawChange's JSON names.
-var changeFields = map[string]bool{
-	"address": true, "previous_address": true, "module_address": true, "mode": true, "type": true, "name": true,
-	"index": true, "provider_name": true, "deposed": true, "change": true, "action_reason": true,
-}
-
-// typedChange is the typed resource change encoding/json would decode
-// from rc's document into rawChange; false when rc cannot tell (a key
-// matching a field only case-insensitively: the document's order decides
-// which one wins) or a field has a type encoding/json would refuse.
-func typedChange(rc map[string]any) (*tfjson.ResourceChange, bool) {
-	for k := range rc {
-		if !changeFields[k] && foldsTo(k, changeFields) {
-			return nil, false
-		}
-	}
-	ok := true
-	str := func(k string) string {
-		switch v := rc[k].(type) {
-		case string:
-			return v
-		case nil:
-		default:
-			ok = false
-		}
-		return ""
-	}
-	out := &tfjson.ResourceChange{
-		Address: str("address"), PreviousAddress: str("previous_address"), ModuleAddress: str("module_address"),
-		Mode: tfjson.ResourceMode(str("mode")), Type: str("type"), Name: str("name"), Index: rc["index"],
-		ProviderName: str("provider_name"), DeposedKey: str("deposed"), ActionReason: tfjson.ActionReason(str("action_reason")),
-	}
-	switch ch := rc["change"].(type) {
-	case nil:
-	case map[string]any:
-		for k := range ch {
-			if k != "actions" && strings.EqualFold(k, "actions") {
-				return nil, false
-			}
-		}
-		out.Change = &tfjson.Change{}
-		switch as := ch["actions"].(type) {
-		case nil:
-		case []any:
-			out.Change.Actions = make(tfjson.Actions, len(as))
-			for i, a := range as {
-				s, isStr := a.(string)
-				if !isStr && a != nil {
-					return nil, false
-				}
-				out.Change.Actions[i] = tfjson.Action(s)
-			}
-		default:
-			return nil, false
-		}
-	default:
-		return nil, false
-	}
-	return out, ok
-}
-
-func foldsTo(k string, names map[string]bool) bool {
-	for n := range names {
-		if strings.EqualFold(k, n) {
-			return true
-		}
-	}
-	return false
+	return rp.typed(), nil
 }

@@ -105,6 +105,16 @@ func sameAsReference(t testing.TB, p *Plan, data []byte, prune bool) {
 		w, _ := json.Marshal(want)
 		t.Fatalf("policy input differs from the reference:\n got %s\nwant %s", clip(g), clip(w))
 	}
+	var addrs []string
+	if rcs, ok := want["resource_changes"].([]any); ok {
+		addrs = []string{}
+		for _, rc := range rcs {
+			addrs = append(addrs, rc.(map[string]any)["address"].(string))
+		}
+	}
+	if !reflect.DeepEqual(p.Addresses, addrs) {
+		t.Fatalf("addresses %q, want %q", p.Addresses, addrs)
+	}
 	raw, err := decodeStructure(data)
 	if err != nil {
 		t.Fatalf("structure: whole decode refuses what Parse accepted: %v", err)

@@ -50,6 +50,15 @@ func (vd *validator) check(i int, v any) error {
 	if m, ok := rc["mode"]; ok && m != "managed" && m != "data" {
 		return fmt.Errorf("%s: mode %s is neither \"managed\" nor \"data\"", where, describe(m))
 	}
+	// What Terraform writes as strings is one (source mapping and the
+	// rules read them).
+	for _, f := range []string{"previous_address", "module_address", "name", "provider_name", "deposed", "action_reason"} {
+		switch v := rc[f].(type) {
+		case nil, string:
+		default:
+			return fmt.Errorf("%s: %s is %s, not a string", where, f, kind(v))
+		}
+	}
 	dep, _ := rc["deposed"].(string)
 	k := changeKey{addr, dep}
 	if j, dup := vd.seen[k]; dup {

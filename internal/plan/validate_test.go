@@ -36,6 +36,8 @@ func TestFailClosedOnForeignChanges(t *testing.T) {
 		{"empty address", rcDoc(`{"address":" ","type":"aws_s3_bucket","change":{"actions":["create"]}}`), []string{"resource_changes[0]", "no address"}},
 		{"address a number", rcDoc(`{"address":5,"type":"aws_s3_bucket","change":{"actions":["create"]}}`), []string{"resource_changes[0]", "no address"}},
 		{"no type", rcDoc(`{"address":"a.b","change":{"actions":["create"]}}`), []string{"resource_changes[0] (a.b)", "no type"}},
+		{"name a number", rcDoc(`{"address":"a.b","type":"a","name":5,"change":{"actions":["create"]}}`), []string{"(a.b)", "name is a number, not a string"}},
+		{"provider an object", rcDoc(`{"address":"a.b","type":"a","provider_name":{},"change":{"actions":["create"]}}`), []string{"(a.b)", "provider_name is an object"}},
 		{"bad mode", rcDoc(`{"address":"a.b","type":"a","mode":"ghost","change":{"actions":["create"]}}`), []string{"(a.b)", `mode "ghost"`}},
 		{"duplicate", rcDoc(rc("aws_s3_bucket.a", `["create"]`), rc("aws_s3_bucket.b", `["create"]`), rc("aws_s3_bucket.a", `["delete"]`)), []string{"resource_changes[2] (aws_s3_bucket.a)", "duplicate address (also resource_changes[0])"}},
 		{"no change", rcDoc(`{"address":"a.b","type":"a"}`), []string{"(a.b)", "change is missing or null"}},

@@ -28,9 +28,10 @@ type Discovery struct {
 // wins; ties go to prefer (the conventional directory, e.g. terraform/),
 // then to the one declaring the fewest others, then to the shallowest. A
 // directory declaring less than half of them is not taken: locations from
-// an unrelated configuration would be wrong.
-func Discover(root string, p *tfjson.Plan, prefer string) Discovery {
-	want := rootDeclarations(p)
+// an unrelated configuration would be wrong. cfg is the plan's
+// configuration section, addresses its resource changes' addresses.
+func Discover(root string, cfg *tfjson.Config, addresses []string, prefer string) Discovery {
+	want := rootDeclarations(cfg, addresses)
 	if len(want) == 0 {
 		return Discovery{Reason: "the plan's root module declares no resources or module calls"}
 	}
@@ -120,29 +121,23 @@ func Discover(root string, p *tfjson.Plan, prefer string) Discovery {
 // "data.type.name" and "module.name". Without a configuration section, or
 // with an empty one (hand-made plans), it is taken from the resource
 // addresses.
-func rootDeclarations(p *tfjson.Plan) map[string]bool {
+func rootDeclarations(cfg *tfjson.Config, addresses []string) map[string]bool {
 	out := map[string]bool{}
-	if p == nil {
-		return out
-	}
-	if p.Config != nil && p.Config.RootModule != nil {
-		for _, r := range p.Config.RootModule.Resources {
+	if cfg != nil && cfg.RootModule != nil {
+		for _, r := range cfg.RootModule.Resources {
 			if r != nil && r.Address != "" {
 				out[r.Address] = true
 			}
 		}
-		for name := range p.Config.RootModule.ModuleCalls {
+		for name := range cfg.RootModule.ModuleCalls {
 			out["module."+name] = true
 		}
 		if len(out) > 0 {
 			return out
 		}
 	}
-	for _, rc := range p.ResourceChanges {
-		if rc == nil {
-			continue
-		}
-		a, err := ParseAddress(rc.Address)
+	for _, addr := range addresses {
+		a, err := ParseAddress(addr)
 		if err != nil {
 			continue
 		}

@@ -269,27 +269,40 @@ func TestDiscover(t *testing.T) {
 	copyTree(t, filepath.Join(fixtures, "count-rules"), hidden)
 
 	p := fixturePlan(t, "count-rules")
-	d := Discover(repo, p, "")
+	d := Discover(repo, p.Config, nil, "")
 	if d.Dir != filepath.Join(repo, "infra", "live") || !strings.Contains(d.Reason, "declares all") {
 		t.Errorf("discovered %q (%s), want infra/live", d.Dir, d.Reason)
 	}
 	// Two complete copies: the preferred (conventional) one wins, and the
 	// note names the other.
 	copyTree(t, filepath.Join(fixtures, "count-rules"), filepath.Join(repo, "a-copy"))
-	d = Discover(repo, p, filepath.Join(repo, "infra", "live"))
+	d = Discover(repo, p.Config, nil, filepath.Join(repo, "infra", "live"))
 	if d.Dir != filepath.Join(repo, "infra", "live") || !strings.Contains(d.Reason, "a-copy/ declares them too") {
 		t.Errorf("with a copy: %q (%s), want infra/live preferred and a-copy/ named", d.Dir, d.Reason)
 	}
 	// A repository without the configuration: no directory, and why.
 	other := t.TempDir()
 	copyTree(t, decoy, other)
-	d = Discover(other, p, "")
+	d = Discover(other, p.Config, nil, "")
 	if d.Dir != "" || !strings.Contains(d.Reason, "closest") {
 		t.Errorf("discovered %q (%s), want none with the closest named", d.Dir, d.Reason)
 	}
-	d = Discover(t.TempDir(), p, "")
+	d = Discover(t.TempDir(), p.Config, nil, "")
 	if d.Dir != "" || !strings.Contains(d.Reason, "no directory") {
 		t.Errorf("empty repo: %q (%s)", d.Dir, d.Reason)
+	}
+	// A hand-made plan without a configuration section: its resource
+	// addresses say what the root module declares.
+	var addrs []string
+	for _, rc := range p.ResourceChanges {
+		addrs = append(addrs, rc.Address)
+	}
+	d = Discover(repo, nil, addrs, filepath.Join(repo, "infra", "live"))
+	if d.Dir != filepath.Join(repo, "infra", "live") {
+		t.Errorf("from addresses: discovered %q (%s), want infra/live", d.Dir, d.Reason)
+	}
+	if d = Discover(repo, nil, nil, ""); d.Dir != "" || !strings.Contains(d.Reason, "declares no resources") {
+		t.Errorf("nothing declared: %q (%s)", d.Dir, d.Reason)
 	}
 }
 
