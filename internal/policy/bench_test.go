@@ -56,7 +56,11 @@ func BenchmarkEvaluate(b *testing.B) {
 func BenchmarkQueryShape(b *testing.B) {
 	ctx := context.Background()
 	e := newEngine(b, Options{})
-	whole, err := rego.New(rego.Query("data.tfgate.aws"), rego.Compiler(e.compiler)).PrepareForEval(ctx)
+	c, err := e.compiler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	whole, err := rego.New(rego.Query("data.tfgate.aws"), rego.Compiler(c)).PrepareForEval(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -97,6 +101,10 @@ func BenchmarkPackages(b *testing.B) {
 	}
 	p.SetGate("production", nil)
 	p.SetContext(plan.Context{RequiredTags: stackTags})
+	c, err := e.compiler()
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, idx := range partition(e.rules, len(e.rules)) {
 		pkg := e.rules[idx[0]].ref[:len(e.rules[idx[0]].ref)-1]
 		body := ast.Body{}
@@ -105,7 +113,7 @@ func BenchmarkPackages(b *testing.B) {
 				ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
 					ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(e.rules[i].ref.Append(ast.VarTerm("$_"))))))))
 		}
-		q, err := rego.New(rego.ParsedQuery(body), rego.Compiler(e.compiler), rego.Target(vmTarget)).PrepareForEval(ctx)
+		q, err := rego.New(rego.ParsedQuery(body), rego.Compiler(c), rego.Target(vmTarget)).PrepareForEval(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -55,7 +55,11 @@ type Engine struct {
 	overrides map[string]map[string]result.Enforcement
 	groups    []group
 	hash      string
-	compiler  *ast.Compiler
+	// compiler is the compiled policy set. Under the VM it is compiled
+	// again when needed after New (RuleDigests, a group the VM fails on):
+	// kept through every evaluation it was a quarter of a 10k-resource
+	// check's live heap, and the VM does not read it.
+	compiler func() (*ast.Compiler, error)
 	// prune leaves what the policies never read out of the input value:
 	// only for the embedded library alone (rules from --policy dirs may
 	// read anything) and while no module mentions those keys.
@@ -69,11 +73,11 @@ type Engine struct {
 // would compute them twice.
 type group struct {
 	rules []int // indexes into Engine.rules
-	query rego.PreparedEvalQuery
-	// topdown (with the VM only) is the group's query on OPA's evaluator,
-	// prepared on first use: it decides a group the VM failed on (see
-	// evaluate).
-	topdown func() (rego.PreparedEvalQuery, error)
+	// query is the group's query on OPA's evaluator: prepared in New
+	// under topdown, on first use under the VM, where it decides a group
+	// the VM failed on (see evaluate).
+	query func() (rego.PreparedEvalQuery, error)
+	vm    *vmEval // the group's query on the VM
 }
 
 // New loads, compiles and prepares the policy set. Any error (parse,
@@ -107,7 +111,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if len(rules) == 0 {
 		return nil, errors.New("policy set has no rule with METADATA custom.id")
 	}
-	e := &Engine{rules: rules, hash: hashSources(srcs), compiler: c}
+	e := &Engine{rules: rules, hash: hashSources(srcs)}
 	switch opts.Evaluator {
 	case "", "vm":
 		e.vm = true
@@ -121,6 +125,20 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e.hash = withOverrides(e.hash, e.overrides)
+	e.compiler = func() (*ast.Compiler, error) { return c, nil }
+	if e.vm {
+		e.compiler = sync.OnceValues(func() (*ast.Compiler, error) {
+			mods, err := parse(eval)
+			if err != nil {
+				return nil, err
+			}
+			c := ast.NewCompiler().WithEnablePrintStatements(false)
+			if c.Compile(mods); c.Failed() {
+				return nil, astErrors(c.Errors)
+			}
+			return c, nil
+		})
+	}
 	n := opts.Groups
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
@@ -135,23 +153,25 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 				ast.SetComprehensionTerm(ast.VarTerm("f"), ast.NewBody(
 					ast.Assign.Expr(ast.VarTerm("f"), ast.NewTerm(rules[i].ref.Append(ast.VarTerm("$_"))))))))
 		}
-		ro := []func(*rego.Rego){
-			rego.ParsedQuery(body),
-			rego.Compiler(c),
-			rego.StrictBuiltinErrors(true),
-		}
+		g := group{rules: idx}
 		if e.vm {
-			ro = append(ro, rego.Target(vmTarget))
-		}
-		q, err := rego.New(ro...).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("policy prepare: %w", err)
-		}
-		g := group{rules: idx, query: q}
-		if e.vm {
-			g.topdown = sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+			if g.vm, err = prepareVM(ctx, c, body); err != nil {
+				return nil, fmt.Errorf("policy prepare: %w", err)
+			}
+			compiled := e.compiler
+			g.query = sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+				c, err := compiled()
+				if err != nil {
+					return rego.PreparedEvalQuery{}, err
+				}
 				return rego.New(rego.ParsedQuery(body), rego.Compiler(c), rego.StrictBuiltinErrors(true)).PrepareForEval(context.Background())
 			})
+		} else {
+			q, err := rego.New(rego.ParsedQuery(body), rego.Compiler(c), rego.StrictBuiltinErrors(true)).PrepareForEval(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("policy prepare: %w", err)
+			}
+			g.query = func() (rego.PreparedEvalQuery, error) { return q, nil }
 		}
 		e.groups = append(e.groups, g)
 	}
@@ -310,7 +330,7 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *input.Value, env string)
 	if !e.vm {
 		return e.evaluateValue(ctx, v.AST(), env)
 	}
-	return e.evaluate(ctx, rego.EvalInput(v), sync.OnceValue(v.AST), env)
+	return e.evaluate(ctx, v, sync.OnceValue(v.AST), env)
 }
 
 // Prunes reports whether the policy set of opts may be given an input
@@ -604,7 +624,7 @@ func (c *converter) str(s string) *ast.Term {
 // evaluateValue is Evaluate on an input already converted to an OPA value
 // (the benchmarks time the evaluation without the conversion).
 func (e *Engine) evaluateValue(ctx context.Context, input ast.Value, env string) ([]result.Finding, error) {
-	return e.evaluate(ctx, rego.EvalParsedInput(input), func() ast.Value { return input }, env)
+	return e.evaluate(ctx, input, func() ast.Value { return input }, env)
 }
 
 // evaluate runs the groups' queries on one input (either evaluator's
@@ -613,20 +633,23 @@ func (e *Engine) evaluateValue(ctx context.Context, input ast.Value, env string)
 // differ on errors (topdown stops at a function's first true body, so a
 // later body's type error never happens there; topdown's errors name the
 // file and line). Either way an error is never a pass.
-func (e *Engine) evaluate(ctx context.Context, input rego.EvalOption, astInput func() ast.Value, env string) ([]result.Finding, error) {
+func (e *Engine) evaluate(ctx context.Context, input any, astInput func() ast.Value, env string) ([]result.Finding, error) {
 	// The groups share the input value: both evaluators only read it.
 	sets := make([]rego.ResultSet, len(e.groups))
 	errs := make([]error, len(e.groups))
 	eval := func(g int) {
-		sets[g], errs[g] = e.groups[g].query.Eval(ctx, input)
-		if errs[g] != nil && e.vm && ctx.Err() == nil {
-			q, err := e.groups[g].topdown()
-			if err != nil {
-				errs[g] = err
+		grp := e.groups[g]
+		if e.vm {
+			if sets[g], errs[g] = grp.vm.eval(ctx, input); errs[g] == nil || ctx.Err() != nil {
 				return
 			}
-			sets[g], errs[g] = q.Eval(ctx, rego.EvalParsedInput(astInput()))
 		}
+		q, err := grp.query()
+		if err != nil {
+			errs[g] = err
+			return
+		}
+		sets[g], errs[g] = q.Eval(ctx, rego.EvalParsedInput(astInput()), keepTerms)
 	}
 	if len(e.groups) == 1 {
 		eval(0)
@@ -651,16 +674,28 @@ func (e *Engine) evaluate(ctx context.Context, input rego.EvalOption, astInput f
 	}
 	var out []result.Finding
 	for i, r := range e.rules {
-		vals, ok := bindings[i][fmt.Sprintf("r%d", i)].([]any)
-		if !ok {
+		var set ast.Set
+		if t, ok := bindings[i][fmt.Sprintf("r%d", i)].(*ast.Term); ok {
+			set, _ = t.Value.(ast.Set)
+		}
+		if set == nil {
 			return nil, fmt.Errorf("%s: rule %s: findings are not a set", r.loc, r.ID)
 		}
-		for _, v := range vals {
-			f, err := e.finding(r, v, env)
-			if err != nil {
-				return nil, err
+		var err error
+		set.Until(func(el *ast.Term) bool {
+			var v any
+			if v, err = ast.JSON(el.Value); err != nil {
+				return true
+			}
+			var f result.Finding
+			if f, err = e.finding(r, v, env); err != nil {
+				return true
 			}
 			out = append(out, f)
+			return false
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -674,6 +709,11 @@ func (e *Engine) evaluate(ctx context.Context, input rego.EvalOption, astInput f
 	})
 	return out, nil
 }
+
+// keepTerms leaves a query's results as OPA values: evaluate converts
+// each finding to Go on its own, so the Go form of every finding of a
+// large plan never exists at once (a third of a check's peak live heap).
+var keepTerms = rego.EvalGenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil })
 
 // finding converts one rule output: an object {id, address, attribute,
 // message, unknown, type} (the library's shape) or a plain message string
@@ -762,12 +802,16 @@ func withOverrides(hash string, over map[string]map[string]result.Enforcement) s
 // (not its enforcement, which Rules reports resolved): two policy sets whose
 // digests differ for an id judge that rule differently. Helpers the rule
 // calls are not included; a changed helper shows as a changed file.
-func (e *Engine) RuleDigests() map[string]string {
+func (e *Engine) RuleDigests() (map[string]string, error) {
+	c, err := e.compiler()
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string]string, len(e.rules))
 	for _, r := range e.rules {
 		h := sha256.New()
 		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%q\x00", r.Title, r.Description, r.Severity, r.Remediation, r.Package, r.Docs)
-		bodies := e.compiler.GetRulesExact(r.ref)
+		bodies := c.GetRulesExact(r.ref)
 		texts := make([]string, 0, len(bodies))
 		for _, b := range bodies {
 			// The printed rule, not its source text: moving a rule within
@@ -781,5 +825,5 @@ func (e *Engine) RuleDigests() map[string]string {
 		}
 		out[r.ID] = hex.EncodeToString(h.Sum(nil))
 	}
-	return out
+	return out, nil
 }

@@ -24,8 +24,11 @@ type side struct {
 	dirs []string // policy dirs, absolute
 }
 
+// engine compiles the side's policy set. It is compared, never evaluated:
+// OPA's evaluator keeps the compiled set that RuleDigests reads (the VM
+// would compile it again).
 func (s side) engine(ctx context.Context) (*policy.Engine, error) {
-	return policy.New(ctx, policy.Options{ExtraDirs: s.dirs, Overrides: s.cfg.Enforcement})
+	return policy.New(ctx, policy.Options{ExtraDirs: s.dirs, Overrides: s.cfg.Enforcement, Evaluator: "topdown"})
 }
 
 // Compare lists how the working tree's policy side (work, the configuration
@@ -78,7 +81,16 @@ func (s *Snapshot) Compare(ctx context.Context, work *config.Config) (*result.Po
 
 func compareRules(te, we *policy.Engine, add func(kind, subject, detail string)) {
 	trules, wrules := index(te.Rules()), index(we.Rules())
-	tdig, wdig := te.RuleDigests(), we.RuleDigests()
+	tdig, err := te.RuleDigests()
+	if err != nil {
+		add(result.PolicySetBroken, "trusted policies", oneLine(err.Error()))
+		return
+	}
+	wdig, err := we.RuleDigests()
+	if err != nil {
+		add(result.PolicySetBroken, "policies", oneLine(err.Error()))
+		return
+	}
 	for _, id := range slices.Sorted(maps.Keys(wrules)) {
 		if _, ok := trules[id]; !ok {
 			add(result.RuleAdded, id, wrules[id].Title)
