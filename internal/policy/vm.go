@@ -110,7 +110,9 @@ func (t *vmEval) run(ctx context.Context, input *any, rt ast.Value, m metrics.Me
 }
 
 // prepared hands the plugin's evaluator to prepareVM, by the PrepareConfig
-// the plugin was given (see prepareVM).
+// the plugin was given (see prepareVM). A preparation made without
+// prepareVM (a test or benchmark preparing with rego.Target(vmTarget))
+// leaves its entry behind; tfgate itself prepares only through prepareVM.
 var prepared sync.Map // *rego.PrepareConfig -> *vmEval
 
 // prepareVM plans body on the compiled policy set c and prepares it on
