@@ -15,7 +15,7 @@ func TestPlanSizesParse(t *testing.T) {
 			t.Fatalf("n=%d: %v", n, err)
 		}
 		want := (n + UnitSize - 1) / UnitSize * UnitSize
-		if got := len(p.Raw.ResourceChanges); got != want {
+		if got := len(p.Addresses); got != want {
 			t.Fatalf("n=%d: %d resource changes, want %d", n, got, want)
 		}
 		if p.Summary.Add != creates(want) {
