@@ -3,7 +3,6 @@ package input
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -33,39 +32,6 @@ func newConverter(prune bool) *converter {
 		leaves: map[string]fjson.File{},
 		prune:  prune,
 	}
-}
-
-func newSharingConverter(prune bool) *converter {
-	c := newConverter(prune)
-	c.seen = map[unsafe.Pointer]fjson.File{}
-	return c
-}
-
-// changes converts resource_changes (each change without UnreadChange
-// when pruning) in GOMAXPROCS chunks at once.
-func (c *converter) changes(x any) (fjson.File, error) {
-	rcs, ok := x.([]any)
-	if !ok {
-		return c.value(x)
-	}
-	vals := make([]fjson.File, len(rcs))
-	parts, err := InChunks(len(rcs), func() *converter { return newSharingConverter(c.prune) }, func(p *converter, lo, hi int) error {
-		for i, e := range rcs[lo:hi] {
-			v, err := p.change(e)
-			if err != nil {
-				return err
-			}
-			vals[lo+i] = v
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range parts {
-		maps.Copy(c.seen, p.seen)
-	}
-	return fjson.NewArray(vals, len(vals)), nil
 }
 
 // change converts one resource change, without UnreadChange when pruning.
@@ -217,15 +183,15 @@ func (c *converter) value(x any) (fjson.File, error) {
 // key is the converter's one copy of an object key.
 func (c *converter) key(s string) string { return c.str(s).Value() }
 
-// MaxShared: longer strings (policy documents, container definitions) are
+// maxShared: longer strings (policy documents, container definitions) are
 // rarely repeated and not worth a table entry.
-const MaxShared = 128
+const maxShared = 128
 
 // str is the converter's one value for s: a plan repeats a few thousand
 // strings (attribute names, types, tag values) hundreds of thousands of
 // times.
 func (c *converter) str(s string) *fjson.String {
-	if len(s) > MaxShared {
+	if len(s) > maxShared {
 		c.long = append(c.long, s)
 		return fjson.NewString(s)
 	}

@@ -8,8 +8,7 @@ package input
 import (
 	"bytes"
 	"maps"
-	"runtime"
-	"sync"
+	"unsafe"
 
 	fjson "github.com/saprism/tfgate/internal/third_party/eopa/json"
 )
@@ -61,79 +60,37 @@ func (v *Value) Go() map[string]any {
 }
 
 // FromMap converts a policy input given as Go values (a decoded JSON
-// document), without the Unread parts when prune. A Go map met twice
-// becomes one shared value, as do equal strings and the key lists of
-// objects with the same keys; the resource changes are converted in
-// GOMAXPROCS chunks at once. The evaluators only read the value, so
-// sharing is safe.
+// document, a test's input), without the Unread parts when prune. A Go
+// map met twice becomes one shared value, as do equal strings and the key
+// lists of objects with the same keys. (A plan read by package plan is
+// converted by a Builder instead, as it is read.)
 func FromMap(input map[string]any, prune bool) (*Value, error) {
-	c := newSharingConverter(prune)
-	// The resource changes first: a resources_by_type holding the same
-	// maps then shares them.
-	var rcs fjson.File
-	if x, ok := input["resource_changes"]; ok {
-		var err error
-		if rcs, err = c.changes(x); err != nil {
-			return nil, err
+	c := newConverter(prune)
+	c.seen = map[unsafe.Pointer]fjson.File{}
+	members := make(map[string]fjson.File, len(input))
+	// The resource changes first (each without UnreadChange when
+	// pruning): a resources_by_type holding the same maps then shares them.
+	if rcs, ok := input["resource_changes"].([]any); ok {
+		vals := make([]fjson.File, len(rcs))
+		for i, rc := range rcs {
+			var err error
+			if vals[i], err = c.change(rc); err != nil {
+				return nil, err
+			}
 		}
+		members[c.key("resource_changes")] = fjson.NewArray(vals, len(vals))
 	}
-	props, err := c.props(input, TopSkip(prune))
-	if err != nil {
-		return nil, err
-	}
-	if rcs != nil {
-		props[c.key("resource_changes")] = rcs
-	}
-	return &Value{members: props, Pruned: prune}, nil
-}
-
-// TopSkip is what conversion leaves out of the top level: the resource
-// changes (converted first, in chunks) and, when pruning, the unread
-// sections.
-func TopSkip(prune bool) map[string]bool {
-	if prune {
-		return skipChangesAndUnread
-	}
-	return skipChanges
-}
-
-var (
-	skipChanges          = map[string]bool{"resource_changes": true}
-	skipChangesAndUnread = func() map[string]bool {
-		m := map[string]bool{"resource_changes": true}
-		maps.Copy(m, UnreadTop)
-		return m
-	}()
-)
-
-// minChunk is the fewest items worth a goroutine of their own.
-const minChunk = 256
-
-// InChunks runs convert on n items in GOMAXPROCS chunks at once (fewer
-// when n is small: minChunk items at least), each chunk with a part (a
-// converter) of its own, and returns the parts in chunk order. The last
-// chunk runs on the calling goroutine.
-func InChunks[P any](n int, newPart func() P, convert func(part P, lo, hi int) error) ([]P, error) {
-	k := max(1, min(runtime.GOMAXPROCS(0), n/minChunk))
-	parts := make([]P, k)
-	errs := make([]error, k)
-	var wg sync.WaitGroup
-	for g := range k {
-		parts[g] = newPart()
-		lo, hi := g*n/k, (g+1)*n/k
-		if g == k-1 {
-			errs[g] = convert(parts[g], lo, hi)
+	for k, x := range input {
+		if _, done := members[k]; done || prune && UnreadTop[k] {
 			continue
 		}
-		wg.Go(func() { errs[g] = convert(parts[g], lo, hi) })
-	}
-	wg.Wait()
-	for _, err := range errs {
+		f, err := c.value(x)
 		if err != nil {
 			return nil, err
 		}
+		members[c.key(k)] = f
 	}
-	return parts, nil
+	return &Value{members: members, Pruned: prune}, nil
 }
 
 // MarshalJSON encodes the whole value (a Value has no exported content

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/ast"
 	fjson "github.com/saprism/tfgate/internal/third_party/eopa/json"
 )
 
@@ -145,4 +146,65 @@ func mustExtract(t *testing.T, v fjson.Json, p string) fjson.Json {
 		t.Fatal(err)
 	}
 	return x
+}
+
+// TestAST: the OPA value is OPA's own conversion of the value's Go form,
+// with the value's sharing kept: resources_by_type holds the changes'
+// terms, equal strings are one term, and equal small objects one term.
+func TestAST(t *testing.T) {
+	m := decode(t, doc)
+	b := NewBuilder(false)
+	b.StartChanges()
+	for _, rc := range m["resource_changes"].([]any) {
+		rc := rc.(map[string]any)
+		if err := b.Change(rc, rc["type"].(string), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"format_version", "prior_state", "variables"} {
+		if err := b.Member(k, m[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := b.Value()
+	want, err := ast.InterfaceToValue(v.Go())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.AST()
+	if got.Compare(want) != 0 {
+		t.Fatalf("AST differs from OPA's conversion:\n got %v\nwant %v", got, want)
+	}
+	find := func(ref string) *ast.Term {
+		t.Helper()
+		x, err := got.Find(ast.MustParseRef("x." + ref)[1:])
+		if err != nil {
+			t.Fatalf("%s: %v", ref, err)
+		}
+		return ast.NewTerm(x)
+	}
+	top := got.(ast.Object)
+	rc1 := top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Elem(1)
+	byType := top.Get(ast.StringTerm("resources_by_type")).Get(ast.StringTerm("b")).Value.(*ast.Array).Elem(0)
+	if rc1 != byType {
+		t.Error("resources_by_type does not share the change's term")
+	}
+	tags := find(`resource_changes[0].change.after.tags`)
+	all := find(`resource_changes[0].change.after.tags_all`)
+	if tags.Value != all.Value {
+		t.Error("equal small objects are not one term")
+	}
+	key := func(obj *ast.Term, name string) *ast.Term {
+		for _, k := range obj.Value.(ast.Object).Keys() {
+			if k.Value.Compare(ast.String(name)) == 0 {
+				return k
+			}
+		}
+		t.Fatalf("no key %s", name)
+		return nil
+	}
+	rc0 := top.Get(ast.StringTerm("resource_changes")).Value.(*ast.Array).Elem(0)
+	if key(rc0, "address") != key(rc1, "address") {
+		t.Error("equal strings are not one term")
+	}
 }

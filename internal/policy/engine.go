@@ -11,14 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"reflect"
 	"runtime"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -305,18 +301,11 @@ func (e *Engine) Hash() string { return e.hash }
 // with enforcement resolved for env, sorted by rule id then address. On any
 // error no finding is returned.
 func (e *Engine) Evaluate(ctx context.Context, in map[string]any, env string) ([]result.Finding, error) {
-	if e.vm {
-		v, err := input.FromMap(in, e.prune)
-		if err != nil {
-			return nil, fmt.Errorf("policy input: %w", err)
-		}
-		return e.EvaluateInput(ctx, v, env)
-	}
-	v, err := e.inputValue(in)
+	v, err := input.FromMap(in, e.prune)
 	if err != nil {
 		return nil, fmt.Errorf("policy input: %w", err)
 	}
-	return e.evaluateValue(ctx, v, env)
+	return e.EvaluateInput(ctx, v, env)
 }
 
 // EvaluateInput is Evaluate on an input already converted (a plan read
@@ -326,11 +315,10 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *input.Value, env string)
 	if in.Pruned && !e.prune {
 		return nil, errors.New("policy input: the plan was read without its state sections and before values, which these policies read (policy.Prunes)")
 	}
-	v := in.JSON()
 	if !e.vm {
-		return e.evaluateValue(ctx, v.AST(), env)
+		return e.evaluateValue(ctx, in.AST(), env)
 	}
-	return e.evaluate(ctx, v, sync.OnceValue(v.AST), env)
+	return e.evaluate(ctx, in.JSON(), sync.OnceValue(in.AST), env)
 }
 
 // Prunes reports whether the policy set of opts may be given an input
@@ -347,17 +335,6 @@ func Prunes(opts Options) bool {
 // fail until this is true.
 const embeddedReadsUnread = false
 
-// convertInput converts a policy input to an OPA value like
-// ast.InterfaceToValue, except that a Go map met twice becomes one shared
-// term (the plan input holds every resource change twice: in
-// resource_changes and in resources_by_type), equal strings and small
-// objects share one term (see converter.term), and with prune the unread
-// parts are left out. OPA values are immutable, so sharing is safe.
-func convertInput(input map[string]any, prune bool) (ast.Value, error) {
-	c := converter{seen: map[unsafe.Pointer]ast.Value{}, prune: prune}
-	return c.input(input)
-}
-
 // readsUnread reports whether any module mentions a key of input.Unread (as a
 // string or reference part). The engine prunes only when none does, so a
 // rule that starts reading, say, change.before turns pruning off instead
@@ -373,252 +350,6 @@ func readsUnread(mods map[string]*ast.Module) bool {
 		})
 	}
 	return found
-}
-
-// inputValue converts input, without the unread parts when e.prune.
-func (e *Engine) inputValue(in map[string]any) (ast.Value, error) {
-	return convertInput(in, e.prune)
-}
-
-// input converts the top-level input (without input.UnreadTop when
-// pruning).
-func (c *converter) input(in map[string]any) (ast.Value, error) {
-	// The resource changes first: resources_by_type then shares their
-	// terms instead of converting the changes again.
-	var rcs ast.Value
-	if x, ok := in["resource_changes"]; ok {
-		var err error
-		if rcs, err = c.changes(x); err != nil {
-			return nil, err
-		}
-	}
-	kvs, err := c.kvs(in, input.TopSkip(c.prune))
-	if err != nil {
-		return nil, err
-	}
-	if rcs != nil {
-		kvs = append(kvs, [2]*ast.Term{c.str("resource_changes"), ast.NewTerm(rcs)})
-	}
-	return ast.NewObject(kvs...), nil
-}
-
-type converter struct {
-	seen   map[unsafe.Pointer]ast.Value
-	strs   map[string]*ast.Term
-	leaves map[string]ast.Value // small objects of scalars, by content
-	prune  bool
-}
-
-// changes converts resource_changes (each change without unreadChange when
-// pruning) in GOMAXPROCS chunks at once: they are most of a plan, and the
-// conversion is the one step of a check with a core left idle. OPA values
-// are built bottom-up with no shared state but the converters' own.
-func (c *converter) changes(x any) (ast.Value, error) {
-	rcs, ok := x.([]any)
-	if !ok {
-		return c.value(x)
-	}
-	terms := make([]*ast.Term, len(rcs))
-	parts, err := input.InChunks(len(rcs), func() *converter {
-		return &converter{seen: map[unsafe.Pointer]ast.Value{}, prune: c.prune}
-	}, func(p *converter, lo, hi int) error {
-		return p.changeRange(rcs[lo:hi], terms[lo:hi])
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range parts {
-		// resources_by_type, converted next, shares these terms.
-		maps.Copy(c.seen, p.seen)
-	}
-	return ast.NewArray(terms...), nil
-}
-
-// changeRange converts rcs into terms.
-func (c *converter) changeRange(rcs []any, terms []*ast.Term) error {
-	for i, e := range rcs {
-		rc, ok := e.(map[string]any)
-		if !ok {
-			t, err := c.term(e)
-			if err != nil {
-				return err
-			}
-			terms[i] = t
-			continue
-		}
-		kvs := make([][2]*ast.Term, 0, len(rc))
-		for k, f := range rc {
-			var t *ast.Term
-			if ch, ok := f.(map[string]any); ok && k == "change" && c.prune {
-				v, err := c.object(ch, input.UnreadChange)
-				if err != nil {
-					return err
-				}
-				t = ast.NewTerm(v)
-			} else {
-				var err error
-				if t, err = c.term(f); err != nil {
-					return err
-				}
-			}
-			kvs = append(kvs, [2]*ast.Term{c.str(k), t})
-		}
-		obj := ast.NewObject(kvs...)
-		c.seen[reflect.ValueOf(rc).UnsafePointer()] = obj
-		terms[i] = ast.NewTerm(obj)
-	}
-	return nil
-}
-
-// object converts m without the keys in skip.
-func (c *converter) object(m map[string]any, skip map[string]bool) (ast.Value, error) {
-	kvs, err := c.kvs(m, skip)
-	if err != nil {
-		return nil, err
-	}
-	if key, ok := leafKey(kvs); ok {
-		if o, ok := c.leaves[key]; ok {
-			return o, nil
-		}
-		o := ast.NewObject(kvs...)
-		if c.leaves == nil {
-			c.leaves = map[string]ast.Value{}
-		}
-		c.leaves[key] = o
-		return o, nil
-	}
-	return ast.NewObject(kvs...), nil
-}
-
-// kvs converts m's members but those in skip.
-func (c *converter) kvs(m map[string]any, skip map[string]bool) ([][2]*ast.Term, error) {
-	kvs := make([][2]*ast.Term, 0, len(m))
-	for k, e := range m {
-		if skip[k] {
-			continue
-		}
-		t, err := c.term(e)
-		if err != nil {
-			return nil, err
-		}
-		kvs = append(kvs, [2]*ast.Term{c.str(k), t})
-	}
-	return kvs, nil
-}
-
-// maxLeaf is the most keys an object shared by content may have.
-const maxLeaf = 8
-
-// leafKey identifies a small object of scalars by its content: tags and
-// tags_all, after_unknown and the like repeat on every resource of a plan,
-// and each copy was an object (with its own hash table) of its own.
-func leafKey(kvs [][2]*ast.Term) (string, bool) {
-	if len(kvs) > maxLeaf {
-		return "", false
-	}
-	n := 0
-	for _, kv := range kvs {
-		switch v := kv[1].Value.(type) {
-		case ast.String:
-			n += len(v)
-		case ast.Number:
-			n += len(v)
-		case ast.Boolean, ast.Null:
-		default:
-			return "", false
-		}
-		n += len(kv[0].Value.(ast.String)) + 24
-	}
-	sort.Slice(kvs, func(i, j int) bool { return kvs[i][0].Value.(ast.String) < kvs[j][0].Value.(ast.String) })
-	b := make([]byte, 0, n)
-	for _, kv := range kvs {
-		b = strconv.AppendQuote(b, string(kv[0].Value.(ast.String)))
-		switch v := kv[1].Value.(type) {
-		case ast.String:
-			b = append(b, 's')
-			b = strconv.AppendQuote(b, string(v))
-		case ast.Number:
-			b = append(b, 'n')
-			b = append(b, v...)
-		case ast.Boolean:
-			b = strconv.AppendBool(append(b, 'b'), bool(v))
-		case ast.Null:
-			b = append(b, 'z')
-		}
-		b = append(b, ';')
-	}
-	return string(b), true
-}
-
-func (c *converter) value(x any) (ast.Value, error) {
-	switch x := x.(type) {
-	case map[string]any:
-		if len(x) == 0 {
-			// after_sensitive, after_unknown and most blocks' defaults:
-			// one empty object for all of them.
-			return emptyObject, nil
-		}
-		key := reflect.ValueOf(x).UnsafePointer()
-		if v, ok := c.seen[key]; ok && key != nil {
-			return v, nil
-		}
-		obj, err := c.object(x, nil)
-		if err != nil {
-			return nil, err
-		}
-		c.seen[key] = obj
-		return obj, nil
-	case []any:
-		terms := make([]*ast.Term, len(x))
-		for i, e := range x {
-			t, err := c.term(e)
-			if err != nil {
-				return nil, err
-			}
-			terms[i] = t
-		}
-		return ast.NewArray(terms...), nil
-	}
-	return ast.InterfaceToValue(x)
-}
-
-// term is value as a term, with strings, booleans and null shared: a plan
-// repeats a few thousand strings (attribute names, types, provider names,
-// tag values) hundreds of thousands of times, and a term of its own for
-// each was over a third of the input value. Terms are immutable in
-// evaluation (OPA shares its own interned terms the same way).
-func (c *converter) term(x any) (*ast.Term, error) {
-	switch x := x.(type) {
-	case string:
-		return c.str(x), nil
-	case bool:
-		return ast.InternedTerm(x), nil
-	case nil:
-		return ast.InternedNullTerm, nil
-	}
-	v, err := c.value(x)
-	if err != nil {
-		return nil, err
-	}
-	return ast.NewTerm(v), nil
-}
-
-var emptyObject = ast.NewObject()
-
-// str is the converter's one term for s.
-func (c *converter) str(s string) *ast.Term {
-	if len(s) > input.MaxShared {
-		return ast.StringTerm(s)
-	}
-	if t, ok := c.strs[s]; ok {
-		return t
-	}
-	if c.strs == nil {
-		c.strs = map[string]*ast.Term{}
-	}
-	t := ast.StringTerm(s)
-	c.strs[s] = t
-	return t
 }
 
 // evaluateValue is Evaluate on an input already converted to an OPA value
