@@ -324,14 +324,14 @@ func (e *Engine) EvaluateInput(ctx context.Context, in *input.Value, env string)
 // Prunes reports whether the policy set of opts may be given an input
 // without input.Unread (plan.Options.Prune), before it is compiled: the
 // plan is read while the policies compile. It is New's decision (Engine
-// prunes) for the embedded library alone; TestEmbeddedPrunes holds the
+// prunes) for the embedded library alone; TestPruneInput holds the
 // two equal.
 func Prunes(opts Options) bool {
 	return len(opts.ExtraDirs) == 0 && !opts.NoEmbedded && !embeddedReadsUnread
 }
 
 // embeddedReadsUnread: a rule of the embedded library reads input.Unread.
-// A rule that starts reading, say, change.before makes TestEmbeddedPrunes
+// A rule that starts reading, say, change.before makes TestPruneInput
 // fail until this is true.
 const embeddedReadsUnread = false
 

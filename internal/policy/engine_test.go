@@ -210,6 +210,13 @@ func TestEvalErrorFailsClosed(t *testing.T) {
 	}
 }
 
+// customRule is a --policy dir's rule file: package tfgate.custom.<name>
+// with one rule <name> (id, severity low) whose body is body.
+func customRule(name, id, body string) string {
+	return "package tfgate.custom." + name + "\n\nimport rego.v1\n\n# METADATA\n# title: " + name +
+		"\n# custom:\n#   id: " + id + "\n#   severity: low\n" + name + " contains msg if {\n" + body + "}\n"
+}
+
 func writeRego(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()

@@ -131,21 +131,10 @@ func TestUnknownEvaluator(t *testing.T) {
 // with no findings; and the VM alone reports it too (it is not turned into
 // "undefined", which would silently drop the rule's findings).
 func TestBuiltinErrorFailsClosed(t *testing.T) {
-	dir := writeRego(t, map[string]string{"s.rego": `package tfgate.custom.s
-
-import rego.v1
-
-# METADATA
-# title: s
-# custom:
-#   id: S-001
-#   severity: low
-s contains msg if {
-	some rc in input.resource_changes
+	dir := writeRego(t, map[string]string{"s.rego": customRule("s", "S-001", `	some rc in input.resource_changes
 	n := to_number(rc.name)
 	msg := sprintf("%v", [n])
-}
-`})
+`)})
 	in := planOf(rc("aws_sns_topic", "abc", []string{"create"}, map[string]any{}))
 	for _, ev := range Evaluators {
 		e := newEngine(t, Options{ExtraDirs: []string{dir}, Evaluator: ev})
@@ -167,5 +156,23 @@ s contains msg if {
 	}
 	if !failed {
 		t.Fatal("the VM alone evaluated a failing builtin without error")
+	}
+}
+
+// TestRuleDigestsUnderVM: an engine on the VM does not keep the compiled
+// policy set; RuleDigests compiles it again and gives what an engine that
+// kept it gives.
+func TestRuleDigestsUnderVM(t *testing.T) {
+	vm, td := newEngine(t, Options{}), newEngine(t, Options{Evaluator: "topdown"})
+	a, err := vm.RuleDigests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := td.RuleDigests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != len(vm.Rules()) || !reflect.DeepEqual(a, b) {
+		t.Fatalf("digests differ: vm %d, topdown %d", len(a), len(b))
 	}
 }
