@@ -68,7 +68,7 @@ func (b *Builder) Scrub(f func(string) string) error {
 	if !b.touches(f) {
 		return nil
 	}
-	c := newConverter(false) // what pruning leaves out is gone already
+	c := newConverter(b.c.prune)
 	for i, v := range b.changes {
 		x, err := c.value(ScrubStrings(v.(fjson.Json).JSON(), f))
 		if err != nil {
@@ -83,7 +83,6 @@ func (b *Builder) Scrub(f func(string) string) error {
 		}
 		b.members[k] = x
 	}
-	c.prune = b.c.prune
 	b.c = c
 	return nil
 }

@@ -173,9 +173,7 @@ func (r *reader) change(v any) error {
 	}
 	rc := v.(map[string]any) // checked
 	r.addresses = append(r.addresses, rc["address"].(string))
-	if ch, ok := rc["change"].(map[string]any); ok {
-		r.col.change(ch)
-	}
+	r.col.resourceChange(rc)
 	typ, ok := rc["type"].(string)
 	rc["action"] = r.classify(rc)
 	return r.b.Change(rc, typ, ok)
@@ -279,7 +277,6 @@ func (r *reader) finish(sum string, whole func() ([]byte, error)) (*Plan, error)
 			}
 		}
 	}
-	r.variables, r.configuration = nil, nil
 
 	p := &Plan{Name: name, Raw: raw, SHA256: sum, Summary: r.sum, Addresses: r.addresses, operations: r.operations}
 	p.Redactor = NewRedactor(r.col.out)

@@ -76,11 +76,8 @@ func redactSensitive(obj map[string]any) []string {
 	for k, v := range obj {
 		if k == "resource_changes" {
 			list, _ := v.([]any)
-			for _, e := range list {
-				rc, _ := e.(map[string]any)
-				if ch, ok := rc["change"].(map[string]any); ok {
-					c.change(ch)
-				}
+			for _, rc := range list {
+				c.resourceChange(rc)
 			}
 			continue
 		}

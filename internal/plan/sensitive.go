@@ -11,21 +11,15 @@ func (c *collector) member(k string, v any) {
 	switch k {
 	case "resource_drift":
 		list, _ := v.([]any)
-		for _, e := range list {
-			rc, _ := e.(map[string]any)
-			if ch, ok := rc["change"].(map[string]any); ok {
-				c.change(ch)
-			}
+		for _, rc := range list {
+			c.resourceChange(rc)
 		}
 	case "deferred_changes":
 		// Terraform 1.8+: each wraps a resource change.
 		list, _ := v.([]any)
 		for _, e := range list {
 			d, _ := e.(map[string]any)
-			rc, _ := d["resource_change"].(map[string]any)
-			if ch, ok := rc["change"].(map[string]any); ok {
-				c.change(ch)
-			}
+			c.resourceChange(d["resource_change"])
 		}
 	case "output_changes":
 		if oc, ok := v.(map[string]any); ok {
@@ -45,6 +39,15 @@ func (c *collector) member(k string, v any) {
 				c.values(vals)
 			}
 		}
+	}
+}
+
+// resourceChange redacts a resource change (resource_changes,
+// resource_drift, deferred_changes).
+func (c *collector) resourceChange(v any) {
+	rc, _ := v.(map[string]any)
+	if ch, ok := rc["change"].(map[string]any); ok {
+		c.change(ch)
 	}
 }
 

@@ -135,12 +135,8 @@ func underRoot(cfg *config.Config, p string) string {
 	return p
 }
 
-// isBinaryPlan: saved plans are zip archives.
-func isBinaryPlan(data []byte) bool {
-	return bytes.HasPrefix(data, []byte("PK\x03\x04"))
-}
-
-// isBinaryPlanFile: the file at path is a saved binary plan (a zip).
+// isBinaryPlanFile: the file at path is a saved binary plan (a zip
+// archive); only its first bytes are read.
 func isBinaryPlanFile(path string) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -152,7 +148,7 @@ func isBinaryPlanFile(path string) (bool, error) {
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return false, err
 	}
-	return isBinaryPlan(head[:n]), nil
+	return bytes.HasPrefix(head[:n], []byte("PK\x03\x04")), nil
 }
 
 func showBinaryPlan(ctx context.Context, layout tfg.Layout, path string, noInstall bool, log io.Writer) ([]byte, error) {
