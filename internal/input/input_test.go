@@ -113,11 +113,11 @@ func TestBuilder(t *testing.T) {
 func TestBuilderScrub(t *testing.T) {
 	b := NewBuilder(true)
 	b.StartChanges()
-	rc := decode(t, `{"address":"a.x","type":"a","change":{"actions":["create"],"before":{"p":"s3cret-value"},"after":{"doc":"{\"pw\":\"s3cret-value\"}","keep":"plain"}}}`)
+	rc := decode(t, `{"address":"a.x","type":"a","change":{"actions":["create"],"before":{"p":"CANARY-input-not-a-real-secret"},"after":{"doc":"{\"pw\":\"CANARY-input-not-a-real-secret\"}","keep":"plain"}}}`)
 	if err := b.Change(rc, "a", true); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Member("prior_state", map[string]any{"p": "s3cret-value"}); err != nil {
+	if err := b.Member("prior_state", map[string]any{"p": "CANARY-input-not-a-real-secret"}); err != nil {
 		t.Fatal(err)
 	}
 	before := b.Value().JSON()
@@ -127,11 +127,11 @@ func TestBuilderScrub(t *testing.T) {
 	if unchanged, _ := b.Value().JSON().Extract("/resource_changes/0"); unchanged != mustExtract(t, before, "/resource_changes/0") {
 		t.Error("Scrub rebuilt the value though nothing changed")
 	}
-	if err := b.Scrub(func(s string) string { return strings.ReplaceAll(s, "s3cret-value", "***") }); err != nil {
+	if err := b.Scrub(func(s string) string { return strings.ReplaceAll(s, "CANARY-input-not-a-real-secret", "***") }); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := json.Marshal(b.Value())
-	if strings.Contains(string(got), "s3cret") {
+	if strings.Contains(string(got), "CANARY") {
 		t.Fatalf("secret left: %s", got)
 	}
 	if !strings.Contains(string(got), `"keep":"plain"`) || !strings.Contains(string(got), `***`) || strings.Contains(string(got), "prior_state") || strings.Contains(string(got), `"before"`) {

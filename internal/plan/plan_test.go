@@ -314,7 +314,7 @@ func TestStreamEqualsReference(t *testing.T) {
 		"other case":        []byte(`{"format_version":"1.2","Resource_Changes":[{"address":"a.b"}],"Terraform_Version":"1.9.0"}`),
 		"change key case":   []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","Name":"x","name":"y","change":{"actions":["create"]}}]}`),
 		"actions key case":  []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"],"Actions":["delete"]}}]}`),
-		"secret elsewhere":  []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"doc":"{\"pw\":\"hunter22hunter\"}"}}}],"variables":{"pw":{"value":"hunter22hunter"}},"configuration":{"root_module":{"variables":{"pw":{"sensitive":true}}}}}`),
+		"secret elsewhere":  []byte(`{"format_version":"1.2","resource_changes":[{"address":"a.b","type":"a","change":{"actions":["create"],"after":{"doc":"{\"pw\":\"CANARY-plan-not-a-real-secret\"}"}}}],"variables":{"pw":{"value":"CANARY-plan-not-a-real-secret"}},"configuration":{"root_module":{"variables":{"pw":{"sensitive":true}}}}}`),
 	}
 	files, _ := filepath.Glob("testdata/*.json")
 	more, _ := filepath.Glob("../gate/testdata/*.json")
